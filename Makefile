@@ -1,0 +1,48 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    install, migrate and serve the site on http://127.0.0.1:$(PORT)/
+#   make test   install and run the whole test suite on real PostgreSQL
+# With no DATABASE_URL both use the embedded PostgreSQL in .data/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install install-dev lock clean
+
+$(UV):
+	"$$(bin/find-python)" -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+# The lock files (requirements/*.txt, with hashes) are made from pyproject.toml by
+# `make lock`; installing syncs the venv to exactly what they pin.
+$(VENV)/.installed-%: requirements/%.txt $(UV)
+	[ -x $(PY) ] || $(UV) venv --quiet --python "$$(bin/find-python)" $(VENV)
+	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet requirements/$*.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(VENV)/.installed-main
+install-dev: $(VENV)/.installed-dev
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.12 -q -o requirements/main.txt
+	$(UV) pip compile pyproject.toml --group dev --generate-hashes --python-version 3.12 -q -o requirements/dev.txt
+
+.data/secret_key:
+	mkdir -p .data
+	$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+run: install .data/secret_key
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}" bin/run
+
+test: install-dev
+	bin/test $(ARGS)
+
+clean:
+	rm -rf .tools $(VENV) staticfiles

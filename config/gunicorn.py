@@ -1,0 +1,19 @@
+"""gunicorn settings: `gunicorn --config config/gunicorn.py config.wsgi`."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# Requests spend much of their time waiting on PostgreSQL, so two workers per
+# core keep the cores busy without piling up connections.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so that a slow leak never becomes an outage.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# No client address: IPs are personal data and are kept only as keyed hashes.
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+errorlog = "-"

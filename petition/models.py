@@ -1,0 +1,123 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from petition.markdown import render_markdown
+
+
+class PetitionQuerySet(models.QuerySet):
+    def visible(self):
+        """Petitions the public may see: open ones and closed ones (for the record)."""
+        return self.filter(status__in=[Petition.Status.OPEN, Petition.Status.CLOSED])
+
+    def open(self):
+        now = timezone.now()
+        return self.filter(status=Petition.Status.OPEN).filter(
+            Q(opens_at__isnull=True) | Q(opens_at__lte=now),
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        )
+
+    def featured(self):
+        """The petition the home page shows: the featured open one, else the newest open one."""
+        return self.open().order_by("-featured", "-created_at").first()
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True,
+        help_text=_("One or two sentences for link previews and search results."),
+    )
+    summary_es = models.CharField(_("summary (Spanish)"), max_length=300, blank=True)
+    body = models.TextField(_("campaign text"), help_text=_("Markdown."))
+    body_es = models.TextField(_("campaign text (Spanish)"), blank=True, help_text=_("Markdown."))
+    targets = models.TextField(
+        _("targets"), blank=True, help_text=_("Who the petition is addressed to, one per line.")
+    )
+    targets_es = models.TextField(_("targets (Spanish)"), blank=True)
+    goal = models.PositiveIntegerField(_("goal"), default=10_000, validators=[MinValueValidator(1)])
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown on the home page while open.")
+    )
+    requires_confirmation = models.BooleanField(
+        _("requires email confirmation"), default=True,
+        help_text=_("A signature counts only once its owner confirms it from the email."),
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    find_representative_url = models.URLField(
+        _("find your Representative link"), blank=True,
+        default="https://www.house.gov/representatives/find-your-representative",
+    )
+    find_senators_url = models.URLField(
+        _("find your Senators link"), blank=True,
+        default="https://www.senate.gov/senators/senators-contact.htm",
+    )
+    donate_url = models.URLField(_("donate link"), blank=True)
+    volunteer_url = models.URLField(_("volunteer link"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True)
+                | Q(opens_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="petition_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("petition:detail", args=[self.slug])
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == self.Status.OPEN
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or self.closes_at > now)
+        )
+
+    def _localized(self, field: str) -> str:
+        """The Spanish version of a text field when the reader uses Spanish and one exists."""
+        if (get_language() or "").startswith("es"):
+            return getattr(self, f"{field}_es") or getattr(self, field)
+        return getattr(self, field)
+
+    @property
+    def local_title(self) -> str:
+        return self._localized("title")
+
+    @property
+    def local_summary(self) -> str:
+        return self._localized("summary")
+
+    @property
+    def local_body_html(self) -> str:
+        return render_markdown(self._localized("body"))
+
+    @property
+    def local_targets(self) -> list[str]:
+        return [line.strip() for line in self._localized("targets").splitlines() if line.strip()]

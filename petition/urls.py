@@ -1,0 +1,14 @@
+from django.urls import path
+
+from petition import views
+from signatures import views as signature_views
+
+app_name = "petition"
+
+urlpatterns = [
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/count.json", views.count_json, name="count_json"),
+    path("<slug:slug>/sign/", signature_views.sign, name="sign"),
+    path("<slug:slug>/check-email/", signature_views.check_email, name="check_email"),
+    path("<slug:slug>/thanks/", signature_views.thanks, name="thanks"),
+]

@@ -1,0 +1,51 @@
+"""The exact, cheap count of a petition's counted signatures (see CountShard)."""
+
+import random
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from signatures.models import CountShard, Signature
+
+
+def count_for(petition) -> int:
+    return CountShard.objects.total(petition)
+
+
+def adjust(petition_id: int, delta: int) -> None:
+    """Add delta to one random shard. Call inside the transaction that changes the status.
+
+    An upsert, so that shards come into being on first use and a petition
+    never needs its shards created in advance.
+    """
+    shard = random.randrange(settings.COUNT_SHARDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {CountShard._meta.db_table} (petition_id, shard, count)
+            VALUES (%s, %s, %s)
+            ON CONFLICT (petition_id, shard) DO UPDATE SET count = {CountShard._meta.db_table}.count + EXCLUDED.count
+            """,
+            [petition_id, shard, delta],
+        )
+
+
+def recount(petition) -> tuple[int, int]:
+    """Compare the stored count with a real COUNT(*) and repair it. Returns (stored, real).
+
+    Every status change writes its signature row first and its shard last, in
+    one transaction. Locking the shard table against writes therefore waits
+    for signers that already touched a shard to commit, and holds back the
+    rest before they touch one, so the real count and the shards are read at
+    the same point. The lock blocks signing on every petition for the few
+    milliseconds of one COUNT(*), which is why this is a command, not a view.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {CountShard._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        stored = count_for(petition)
+        real = Signature.objects.filter(petition=petition).counted().count()
+        if stored != real:
+            CountShard.objects.filter(petition=petition).delete()
+            CountShard.objects.create(petition=petition, shard=0, count=real)
+    return stored, real

@@ -1,0 +1,51 @@
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+POSTAL_CODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{0,10}[A-Z0-9]$|^[A-Z0-9]$")
+
+# Line breaks and tabs are fine in a comment; every other control, format or
+# private-use character (NUL, bidi overrides, zero-width joiners used to spoof
+# names) is refused.
+MULTILINE_OK = {"\n", "\r", "\t"}
+
+
+def reject_control_characters(value: str, *, multiline: bool = False) -> None:
+    allowed = MULTILINE_OK if multiline else set()
+    for char in value:
+        if char in allowed:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs"):
+            raise ValidationError(
+                _("Remove the invisible or control characters from this field."),
+                code="control_characters",
+            )
+
+
+def validate_no_control_characters(value: str) -> None:
+    reject_control_characters(value)
+
+
+def validate_no_control_characters_multiline(value: str) -> None:
+    reject_control_characters(value, multiline=True)
+
+
+def normalize_postal_code(value: str) -> str:
+    return " ".join(value.upper().split())
+
+
+def validate_postal_code(value: str, country: str) -> None:
+    if country == "US":
+        if not US_ZIP.match(value):
+            raise ValidationError(
+                _("Enter a 5-digit ZIP code, like 78205, or ZIP+4, like 78205-1234."),
+                code="invalid_zip",
+            )
+    elif not POSTAL_CODE.match(value):
+        raise ValidationError(
+            _("Enter a postal code of up to 12 letters, digits, spaces or hyphens."),
+            code="invalid_postal_code",
+        )

@@ -1,0 +1,61 @@
+import itertools
+
+import pytest
+from django.test import Client
+
+from petition.models import Petition
+
+_slugs = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def make_petition(db):
+    def make(**overrides) -> Petition:
+        n = next(_slugs)
+        fields = {
+            "slug": f"test-petition-{n}",
+            "title": f"Test petition {n}",
+            "body": "Please sign.",
+            "goal": 100,
+            "status": Petition.Status.OPEN,
+            "requires_confirmation": False,
+        }
+        fields.update(overrides)
+        return Petition.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def petition(make_petition):
+    return make_petition()
+
+
+@pytest.fixture
+def signer_data():
+    def data(**overrides) -> dict:
+        fields = {
+            "name": "María José Pérez",
+            "email": "maria@example.org",
+            "postal_code": "78205",
+            "country": "US",
+            "comment": "",
+        }
+        fields.update(overrides)
+        return fields
+
+    return data
+
+
+@pytest.fixture
+def client():
+    return Client()
