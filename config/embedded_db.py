@@ -9,6 +9,7 @@ it through ``postmaster.pid``.
 
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 DEFAULT_DATABASE = "petitions"
 
@@ -26,4 +27,7 @@ def database_url(data_dir: Path, database: str = DEFAULT_DATABASE) -> str:
     )
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
-    return server.get_uri(database)
+    # The socket folder as a percent-encoded host, which dj-database-url
+    # turns into HOST (pgserver's own URI puts it in a query string instead).
+    socket_dir = quote(str(server.get_postmaster_info().socket_dir), safe="")
+    return f"postgresql://postgres@{socket_dir}/{database}"

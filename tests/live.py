@@ -1,0 +1,156 @@
+"""Run the real site under gunicorn for tests that need real HTTP.
+
+The server is a separate process with production settings (DEBUG off,
+collected static files) pointed at the test database, so it sees what a
+`transaction=True` test commits and the test sees what it writes.
+"""
+
+import contextlib
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """The URL of the database the current test uses (pytest-django's test database)."""
+    s = connection.settings_dict
+    user = urllib.parse.quote(s["USER"] or "")
+    password = ":" + urllib.parse.quote(s["PASSWORD"]) if s["PASSWORD"] else ""
+    host = s["HOST"] or ""
+    if host.startswith("/"):  # a Unix socket folder (the embedded server)
+        query = "?" + urllib.parse.urlencode({"host": host})
+        if s["PORT"]:
+            query += f"&port={s['PORT']}"
+        return f"postgresql://{user}{password}@/{s['NAME']}{query}"
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgresql://{user}{password}@{host}{port}/{s['NAME']}"
+
+
+def collect_static() -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=BASE_DIR, check=True, env={**os.environ, "SECRET_KEY": "collectstatic"},
+    )
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def gunicorn(*, workers: int = 2, env: dict | None = None, ready_path: str = "/") -> Iterator[Server]:
+    """Start gunicorn on a free port; yield once it answers; stop it afterwards."""
+    port = free_port()
+    full_env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "live-test-secret-key",
+        "DATABASE_URL": test_database_url(),
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": str(workers),
+        "DB_CONN_MAX_AGE": "0",
+        **(env or {}),
+    }
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+    process = subprocess.Popen(
+        [str(GUNICORN), "--config", "config/gunicorn.py", "config.wsgi"],
+        cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=Path(log.name))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{server.log()}")
+            try:
+                urllib.request.urlopen(server.url + ready_path, timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers; the status is the test's business
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not answer in 30 s:\n{server.log()}") from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Browserless:
+    """A tiny HTTP client that keeps cookies and posts forms as a browser does (CSRF included)."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
+        )
+
+    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers or {})
+        if body is not None:
+            req.add_header("Content-Type", "application/x-www-form-urlencoded")
+            req.add_header("Origin", self.base_url)
+            req.add_header("Referer", self.base_url + path)
+        try:
+            with self.opener.open(req, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode(errors="replace")
+
+    def get(self, path: str, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, data: dict, **kw):
+        return self.request("POST", path, data=data, **kw)
+
+    def sign(self, petition_path: str, fields: dict):
+        """GET the campaign page, then POST its form with the CSRF token it carries."""
+        status, _headers, html = self.get(petition_path)
+        assert status == 200, status
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        action = re.search(r'<form class="sign-form" method="post" action="([^"]+)"', html)
+        data = dict(fields)
+        if token:
+            data["csrfmiddlewaretoken"] = token.group(1)
+        return self.post(action.group(1), data)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
