@@ -67,8 +67,9 @@ def build_message(mail: SignatureMail) -> EmailMultiAlternatives:
         headers={
             # The same id on every attempt, so that the rare copy sent twice
             # (a worker killed between the server's OK and the commit) is
-            # recognisably the same message.
-            "Message-ID": f"<signature-mail-{mail.pk}@{urlsplit(settings.SITE_URL).hostname}>",
+            # recognisably the same message; the time keeps it unique if
+            # row ids ever start again (a fresh database).
+            "Message-ID": f"<signature-mail-{mail.pk}.{int(mail.created_at.timestamp())}@{urlsplit(settings.SITE_URL).hostname}>",
             "Auto-Submitted": "auto-generated",
         },
     )

@@ -1,12 +1,16 @@
 """Email confirmation driven end to end: sign, the worker sends, GET the link, POST it."""
 
+import threading
+
 import pytest
 from django.core import mail, signing
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from signatures import services
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail
 from tests.mailtools import html_part, link, run_worker
@@ -181,9 +185,9 @@ def test_an_expired_link_offers_a_new_one_and_changes_nothing(client, petition, 
     ("mangle", "status"),
     [
         (lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"), 400),
-        (lambda token: token.split(":", 1)[0] + ":1abc:forged", 400),
+        (lambda token: token.split(".", 1)[0] + ".1abc.forged", 400),
         (lambda token: "not-a-token", 400),
-        (lambda token: "99999999:" + token.split(":", 1)[1], 404),
+        (lambda token: "99999999." + token.split(".", 1)[1], 404),
     ],
     ids=["changed-signature", "forged", "garbage", "unknown-id"],
 )
@@ -237,12 +241,10 @@ def test_the_email_and_its_links_follow_the_signers_language(client, petition, s
 
 
 def test_a_struck_signature_cannot_be_confirmed_by_its_link(client, petition, signer_data, django_user_model):
-    from signatures.services import signature_strike
-
     sign(client, petition, signer_data())
     run_worker()
     organizer = django_user_model.objects.create(username="organizer")
-    signature_strike(signature=Signature.objects.get(), by=organizer, reason="Fake name")
+    services.signature_strike(signature=Signature.objects.get(), by=organizer, reason="Fake name")
     confirm = link(mail.outbox[0], "confirm")
     assert client.post(confirm).status_code == 409
     assert Signature.objects.get().status == Signature.Status.STRUCK
@@ -255,3 +257,28 @@ def test_a_petition_that_needs_no_confirmation_sends_no_mail(client, make_petiti
     run_worker()
     assert mail.outbox == []
     assert count_for(petition) == 1
+
+
+def test_the_daily_cap_holds_when_many_sign_again_at_the_same_moment(petition, signer_data):
+    services.signature_create(petition=petition, **signer_data())
+    barrier = threading.Barrier(10)
+    errors = []
+
+    def sign_again():
+        try:
+            barrier.wait()
+            services.signature_create(petition=petition, **signer_data())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_again) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert SignatureMail.objects.count() == 1 + 3
+    run_worker()
+    assert len(mail.outbox) == 4

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from signatures import mail as signature_mail
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail
+from signatures.services import signature_resend_confirmation
 from tests.mailtools import FailingSMTPBackend, link, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,8 +89,6 @@ def test_it_gives_up_after_the_last_attempt_and_an_organizer_can_resend(
     assert queued.gave_up_at and queued.sent_at is None
     assert not DBTaskResult.objects.filter(status="READY").exists()
     assert Signature.objects.get().status == Signature.Status.PENDING
-
-    from signatures.services import signature_resend_confirmation
 
     smtp_down.failures = 0
     assert signature_resend_confirmation(signature=Signature.objects.get())
