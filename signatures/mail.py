@@ -8,10 +8,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from django_tasks_db.models import DBTaskResult
 
 from signatures import tokens
 from signatures.models import SignatureMail
@@ -133,13 +135,23 @@ def deliver(mail_id: int) -> str:
 
 
 def requeue_unsent() -> int:
-    """Enqueue a task for every unsent mail that is due.
+    """Enqueue a task for every due, unsent mail that has no task waiting and no worker sending it.
 
-    For mail whose worker was killed mid-send (its task is left marked as
-    running forever) or whose enqueue was lost after its commit. A mail that
-    already has a task waiting gets a second one, which finds it sent.
+    For mail whose worker was killed mid-send (django-tasks-db leaves that
+    task marked as running for ever) or whose enqueue was lost after its
+    commit. A worker that is sending holds the row lock, so its rows are
+    skipped; so are rows with a task waiting, so running this often (from
+    cron) does not pile up tasks behind a backlog.
     """
-    ids = list(SignatureMail.objects.due().values_list("pk", flat=True))
-    for mail_id in ids:
-        enqueue(mail_id)
-    return len(ids)
+    waiting = {
+        args_kwargs["args"][0]
+        for args_kwargs in DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=send_signature_mail.module_path
+        ).values_list("args_kwargs", flat=True)
+    }
+    with transaction.atomic():
+        unsent = SignatureMail.objects.due().select_for_update(skip_locked=True).values_list("pk", flat=True)
+        orphans = [mail_id for mail_id in unsent if mail_id not in waiting]
+        for mail_id in orphans:
+            enqueue(mail_id)
+    return len(orphans)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe, require_POST
 
 from petition.models import Petition
@@ -41,6 +42,7 @@ def _closed(request, petition):
     return render(request, "petition/closed.html", {"petition": petition}, status=403)
 
 
+@never_cache  # shows the signer's address
 @require_safe
 def check_email(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
@@ -79,6 +81,7 @@ def _bad_link(request, petition, error):
     return render(request, "signatures/bad_link.html", {"petition": petition, "status": status}, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, slug, token):
     """GET shows a button and changes nothing (mail scanners open links); POST confirms."""
@@ -112,6 +115,7 @@ def confirm(request, slug, token):
     return render(request, "signatures/confirm.html", context)
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request, slug, token):
     """GET asks; POST deletes the signature and its personal data."""
