@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from signatures import services
-from signatures.models import Signature
+from signatures.models import Signature, SignatureMail
 
 
 class ConfirmByHandForm(forms.Form):
@@ -77,4 +77,22 @@ class SignatureAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Signature._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SignatureMail)
+class SignatureMailAdmin(admin.ModelAdmin):
+    """Read-only: what was sent to whom and what failed, for organizers answering "no email"."""
+
+    list_display = ["signature", "kind", "cause", "created_at", "sent_at", "attempts", "gave_up_at"]
+    list_filter = ["kind", "cause", ("sent_at", admin.EmptyFieldListFilter), ("gave_up_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["signature__petition"]
+    search_fields = ["signature__email_canonical"]
+    show_full_result_count = False
+    readonly_fields = [f.name for f in SignatureMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

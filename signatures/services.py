@@ -234,8 +234,12 @@ def signature_restore(*, signature: Signature, by, reason: str) -> bool:
     signature = _locked(signature)
     if signature.status not in (Signature.Status.STRUCK, Signature.Status.FLAGGED):
         return False
+    was_flagged = signature.status == Signature.Status.FLAGGED
     status = Signature.Status.CONFIRMED if signature.confirmed_at else Signature.Status.PENDING
     _set_status(signature, status=status, by=by, reason=reason.strip())
+    if was_flagged and status == Signature.Status.PENDING:
+        # A flagged signature was never sent its confirmation: this is its first.
+        _queue_mail(signature, kind=SignatureMail.Kind.CONFIRM, cause=SignatureMail.Cause.SIGNED)
     return True
 
 

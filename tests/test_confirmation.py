@@ -282,3 +282,16 @@ def test_the_daily_cap_holds_when_many_sign_again_at_the_same_moment(petition, s
     assert SignatureMail.objects.count() == 1 + 3
     run_worker()
     assert len(mail.outbox) == 4
+
+
+def test_a_flagged_signature_gets_its_confirmation_only_once_restored(client, petition, signer_data, django_user_model):
+    signature = services.signature_create(petition=petition, **signer_data(), flagged=True).signature
+    run_worker()
+    assert mail.outbox == []
+    organizer = django_user_model.objects.create(username="organizer")
+    services.signature_restore(signature=signature, by=organizer, reason="A real person")
+    run_worker()
+    (message,) = mail.outbox
+    client.post(link(message, "confirm"))
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+    assert count_for(petition) == 1

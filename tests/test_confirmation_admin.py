@@ -82,3 +82,11 @@ def test_confirm_by_hand_counts_it_and_records_who_and_why(client, organizer, pe
     assert signature.status_reason == "Wrote in; the email never arrived"
     assert Signature.objects.get(pk=struck.pk).status == Signature.Status.STRUCK
     assert count_for(petition) == 1
+
+
+def test_organizers_can_see_what_was_sent_and_what_failed(client, organizer, petition):
+    sign(petition, "ana@example.org")
+    run_worker()
+    response = client.get(reverse("admin:signatures_signaturemail_changelist") + "?q=ana@example.org")
+    assert response.status_code == 200
+    assert "Confirm your signature" in response.content.decode()
