@@ -209,6 +209,18 @@ SECURE_PROXY_SSL_HEADER = (
 # so concurrent signers rarely wait on the same row (DESIGN.md, measured).
 COUNT_SHARDS = envint("COUNT_SHARDS", 32)
 
+# Email confirmation. A confirmation link works this many days after it is sent.
+CONFIRM_LINK_DAYS = envint("CONFIRM_LINK_DAYS", 30)
+# `manage.py purge_pending` deletes signatures left unconfirmed this long.
+PURGE_PENDING_AFTER_DAYS = envint("PURGE_PENDING_AFTER_DAYS", 60)
+# Emails a signer can be sent again in 24 hours (signing again, asking for a
+# new link, an organizer's resend), so a stranger cannot flood an inbox.
+REPEAT_MAILS_PER_DAY = envint("REPEAT_MAILS_PER_DAY", 3)
+# A failed send is tried again after MAIL_RETRY_SECONDS, doubling each time
+# (at most six hours apart), and given up after MAIL_MAX_ATTEMPTS.
+MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

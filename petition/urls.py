@@ -11,4 +11,10 @@ urlpatterns = [
     path("<slug:slug>/sign/", signature_views.sign, name="sign"),
     path("<slug:slug>/check-email/", signature_views.check_email, name="check_email"),
     path("<slug:slug>/thanks/", signature_views.thanks, name="thanks"),
+    path("<slug:slug>/send-again/", signature_views.send_again, name="send_again"),
+    path("<slug:slug>/confirm/<str:token>/", signature_views.confirm, name="confirm"),
+    path("<slug:slug>/withdraw/", signature_views.withdraw_request, name="withdraw_request"),
+    path("<slug:slug>/withdraw/sent/", signature_views.withdraw_requested, name="withdraw_requested"),
+    path("<slug:slug>/withdraw/done/", signature_views.withdrawn, name="withdrawn"),
+    path("<slug:slug>/withdraw/<str:token>/", signature_views.withdraw, name="withdraw"),
 ]

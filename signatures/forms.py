@@ -61,3 +61,14 @@ class SignatureForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("postal_code", error)
         return cleaned
+
+
+class EmailForm(forms.Form):
+    """One address: to have a confirmation sent again, or a withdrawal link."""
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        validators=[validate_no_control_characters],
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )

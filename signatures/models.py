@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -132,3 +135,70 @@ class CountShard(models.Model):
 
     def __str__(self):
         return f"{self.petition_id}/{self.shard}: {self.count}"
+
+
+class SignatureMailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True, gave_up_at__isnull=True)
+
+    def due(self):
+        return self.unsent().filter(next_attempt_at__lte=timezone.now())
+
+    def repeats_today(self, signature, kinds) -> int:
+        """Mails of these kinds sent to a signer in the last 24 hours, the first confirmation aside."""
+        return (
+            self.filter(signature=signature, kind__in=kinds, created_at__gt=timezone.now() - timedelta(days=1))
+            .exclude(cause=SignatureMail.Cause.SIGNED)
+            .count()
+        )
+
+
+class SignatureMail(models.Model):
+    """One email to a signer: the outbox that the background worker sends from.
+
+    A row is written in the same transaction as the event that calls for the
+    mail, so a committed signature always has its mail on record; the task
+    only carries the row's id. `sent_at` makes sending idempotent (a task that
+    runs twice sends once), the attempts and next_attempt_at carry the retries,
+    and the rows of the last day are the daily cap. Deleted with the signature,
+    so a withdrawal leaves no trace of the address.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm your signature")
+        ALREADY_SIGNED = "already_signed", _("You have already signed")
+        WITHDRAW_LINK = "withdraw_link", _("Link to remove a signature")
+
+    class Cause(models.TextChoices):
+        SIGNED = "signed", _("Signed")
+        SIGNED_AGAIN = "signed_again", _("Signed again with the same address")
+        REQUESTED = "requested", _("Asked for by the signer")
+        ORGANIZER = "organizer", _("Sent by an organizer")
+
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="mails", verbose_name=_("signature")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    gave_up_at = models.DateTimeField(_("gave up"), null=True, blank=True)
+
+    objects = SignatureMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature email")
+        verbose_name_plural = _("signature emails")
+        indexes = [
+            models.Index(fields=["signature", "created_at"], name="sigmail_signature_created"),
+            models.Index(
+                fields=["next_attempt_at"], name="sigmail_unsent",
+                condition=Q(sent_at__isnull=True, gave_up_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.signature_id}"

@@ -5,15 +5,17 @@ signature row first and the count shard last (see counting.recount).
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from signatures import counting
+from signatures import counting, mail
 from signatures.canonical import canonical_email
-from signatures.models import Signature
+from signatures.models import Signature, SignatureMail
 
 UNIQUE_PER_PERSON = "one_signature_per_person"
 
@@ -89,13 +91,89 @@ def signature_create(
                 error.__cause__.diag.constraint_name != UNIQUE_PER_PERSON
             ):
                 raise
-            existing = Signature.objects.get(
+            existing = Signature.objects.select_for_update().get(
                 petition=petition, email_canonical=signature.email_canonical
             )
+            # Only the owner of the address hears about it, by email.
+            _queue_status_mail(existing, cause=SignatureMail.Cause.SIGNED_AGAIN)
             return SignResult(signature=existing, created=False)
         if signature.is_counted:
             counting.adjust(petition.pk, +1)
+        elif signature.status == Signature.Status.PENDING:
+            _queue_status_mail(signature, cause=SignatureMail.Cause.SIGNED)
     return SignResult(signature=signature, created=True)
+
+
+def _queue_mail(signature: Signature, *, kind, cause) -> bool:
+    """Put a mail in the outbox, sent by the worker once this transaction commits.
+
+    The caller holds the signature's row lock, so two requests at once
+    cannot both pass the daily cap.
+    """
+    if cause != SignatureMail.Cause.SIGNED:
+        kinds = [kind] if kind == SignatureMail.Kind.WITHDRAW_LINK else [
+            SignatureMail.Kind.CONFIRM, SignatureMail.Kind.ALREADY_SIGNED
+        ]
+        if SignatureMail.objects.repeats_today(signature, kinds) >= settings.REPEAT_MAILS_PER_DAY:
+            return False
+    queued = SignatureMail.objects.create(signature=signature, kind=kind, cause=cause)
+    mail.enqueue_on_commit(queued)
+    return True
+
+
+def _queue_status_mail(signature: Signature, *, cause) -> bool:
+    """A fresh confirmation while pending, "you have already signed" once confirmed.
+
+    Struck and flagged signatures get nothing: a link cannot change them.
+    """
+    if signature.status == Signature.Status.PENDING:
+        return _queue_mail(signature, kind=SignatureMail.Kind.CONFIRM, cause=cause)
+    if signature.status == Signature.Status.CONFIRMED:
+        return _queue_mail(signature, kind=SignatureMail.Kind.ALREADY_SIGNED, cause=cause)
+    return False
+
+
+def _find_locked(*, petition, email: str) -> Signature | None:
+    return (
+        Signature.objects.select_for_update()
+        .filter(petition=petition, email_canonical=canonical_email(email))
+        .first()
+    )
+
+
+@transaction.atomic
+def signature_send_again(*, petition, email: str) -> bool:
+    """A signer asks for their confirmation email again (capped per day).
+
+    Returns whether a mail was queued; callers show the same page either way.
+    """
+    signature = _find_locked(petition=petition, email=email)
+    if signature is None:
+        return False
+    return _queue_status_mail(signature, cause=SignatureMail.Cause.REQUESTED)
+
+
+@transaction.atomic
+def signature_resend_confirmation(*, signature: Signature) -> bool:
+    """An organizer resends the confirmation of a pending signature (same daily cap)."""
+    signature = _locked(signature)
+    if signature.status != Signature.Status.PENDING:
+        return False
+    return _queue_mail(signature, kind=SignatureMail.Kind.CONFIRM, cause=SignatureMail.Cause.ORGANIZER)
+
+
+@transaction.atomic
+def signature_request_withdrawal(*, petition, email: str) -> bool:
+    """Email a withdrawal link to the address, if it signed (capped per day).
+
+    Returns whether a mail was queued; callers show the same page either way.
+    """
+    signature = _find_locked(petition=petition, email=email)
+    if signature is None:
+        return False
+    return _queue_mail(
+        signature, kind=SignatureMail.Kind.WITHDRAW_LINK, cause=SignatureMail.Cause.REQUESTED
+    )
 
 
 def _locked(signature: Signature) -> Signature:
@@ -156,8 +234,12 @@ def signature_restore(*, signature: Signature, by, reason: str) -> bool:
     signature = _locked(signature)
     if signature.status not in (Signature.Status.STRUCK, Signature.Status.FLAGGED):
         return False
+    was_flagged = signature.status == Signature.Status.FLAGGED
     status = Signature.Status.CONFIRMED if signature.confirmed_at else Signature.Status.PENDING
     _set_status(signature, status=status, by=by, reason=reason.strip())
+    if was_flagged and status == Signature.Status.PENDING:
+        # A flagged signature was never sent its confirmation: this is its first.
+        _queue_mail(signature, kind=SignatureMail.Kind.CONFIRM, cause=SignatureMail.Cause.SIGNED)
     return True
 
 
@@ -169,3 +251,25 @@ def signature_withdraw(*, signature: Signature) -> None:
     signature.delete()
     if was_counted:
         counting.adjust(signature.petition_id, -1)
+
+
+def signature_purge_pending(*, older_than: timedelta, batch_size: int = 1000) -> int:
+    """Delete signatures still pending after older_than. Returns how many.
+
+    Pending signatures never count, so no count changes. In batches, each its
+    own transaction, so signing is never held up behind one long delete; the
+    status is checked again by the DELETE itself, so a signature confirmed
+    meanwhile stays.
+    """
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Signature.objects.pending().filter(created_at__lt=cutoff)
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not batch:
+                return deleted
+            _, per_model = Signature.objects.pending().filter(pk__in=batch).delete()
+            deleted += per_model.get(Signature._meta.label, 0)

@@ -1,11 +1,17 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe, require_POST
 
 from petition.models import Petition
 from petition.views import render_petition
-from signatures import services
-from signatures.forms import SignatureForm
+from signatures import services, tokens
+from signatures.forms import EmailForm, SignatureForm
+from signatures.models import Signature
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 
@@ -36,14 +42,115 @@ def _closed(request, petition):
     return render(request, "petition/closed.html", {"petition": petition}, status=403)
 
 
+@never_cache  # shows the signer's address
 @require_safe
 def check_email(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     email = request.session.get(SIGNED_EMAIL_SESSION_KEY, "")
-    return render(request, "signatures/check_email.html", {"petition": petition, "email": email})
+    context = {
+        "petition": petition,
+        "email": email,
+        "form": EmailForm(initial={"email": email}),
+        "link_days": settings.CONFIRM_LINK_DAYS,
+    }
+    return render(request, "signatures/check_email.html", context)
+
+
+@require_POST
+def send_again(request, slug):
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    form = EmailForm(request.POST)
+    if not form.is_valid():
+        context = {"petition": petition, "email": "", "form": form, "link_days": settings.CONFIRM_LINK_DAYS}
+        return render(request, "signatures/check_email.html", context, status=400)
+    services.signature_send_again(petition=petition, email=form.cleaned_data["email"])
+    request.session[SIGNED_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+    # Worded so that it says nothing about whether the address signed.
+    messages.info(request, _("If this address signed the petition, a new email is on its way."))
+    return redirect("petition:check_email", slug=petition.slug)
 
 
 @require_safe
 def thanks(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return render(request, "signatures/thanks.html", {"petition": petition})
+
+
+def _bad_link(request, petition, error):
+    status = 404 if isinstance(error, tokens.UnknownLink) else 400
+    return render(request, "signatures/bad_link.html", {"petition": petition, "status": status}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, slug, token):
+    """GET shows a button and changes nothing (mail scanners open links); POST confirms."""
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    context = {"petition": petition, "token": token}
+    try:
+        signature = tokens.read(token, purpose=tokens.CONFIRM, petition=petition)
+    except tokens.ExpiredLink as expired:
+        if expired.signature.status == Signature.Status.CONFIRMED:
+            return render(request, "signatures/already_confirmed.html", context)
+        if request.method == "POST":
+            # The old link proves the address received our mail: send a new one.
+            services.signature_send_again(petition=petition, email=expired.signature.email)
+            request.session[SIGNED_EMAIL_SESSION_KEY] = expired.signature.email
+            return redirect("petition:check_email", slug=petition.slug)
+        context["link_days"] = settings.CONFIRM_LINK_DAYS
+        return render(request, "signatures/link_expired.html", context)
+    except (tokens.InvalidLink, tokens.UnknownLink) as error:
+        return _bad_link(request, petition, error)
+    if signature.status == Signature.Status.CONFIRMED:
+        return render(request, "signatures/already_confirmed.html", context)
+    if request.method == "POST":
+        try:
+            if services.signature_confirm(signature=signature):
+                return redirect("petition:thanks", slug=petition.slug)
+            return render(request, "signatures/already_confirmed.html", context)
+        except ValidationError:  # struck or flagged meanwhile
+            signature.refresh_from_db()
+    if signature.status != Signature.Status.PENDING:
+        return render(request, "signatures/cannot_confirm.html", context, status=409)
+    return render(request, "signatures/confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, slug, token):
+    """GET asks; POST deletes the signature and its personal data."""
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    try:
+        signature = tokens.read(token, purpose=tokens.WITHDRAW, petition=petition)
+    except (tokens.InvalidLink, tokens.UnknownLink) as error:
+        return _bad_link(request, petition, error)
+    if request.method == "POST":
+        services.signature_withdraw(signature=signature)
+        return redirect("petition:withdrawn", slug=petition.slug)
+    return render(request, "signatures/withdraw.html", {"petition": petition, "token": token})
+
+
+@require_safe
+def withdrawn(request, slug):
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    return render(request, "signatures/withdrawn.html", {"petition": petition})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw_request(request, slug):
+    """Ask for a withdrawal link by email. The answer never says whether the address signed."""
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    form = EmailForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.signature_request_withdrawal(petition=petition, email=form.cleaned_data["email"])
+            return redirect("petition:withdraw_requested", slug=petition.slug)
+        context = {"petition": petition, "form": form}
+        return render(request, "signatures/withdraw_request.html", context, status=400)
+    return render(request, "signatures/withdraw_request.html", {"petition": petition, "form": form})
+
+
+@require_safe
+def withdraw_requested(request, slug):
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    return render(request, "signatures/withdraw_requested.html", {"petition": petition})

@@ -1,0 +1,100 @@
+"""A real `manage.py db_worker`, killed with SIGKILL in the middle of a batch of emails.
+
+The worker talks SMTP to a real (local, aiosmtpd) mail server. The server
+kills the worker while it is in the middle of one SMTP conversation, after
+several mails went out; the worker is restarted the way bin/run starts it
+(`requeue_mail`, then `db_worker`). Every confirmation must arrive exactly once.
+"""
+
+import email
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from signatures import services
+from signatures.models import SignatureMail
+from tests import live
+
+SIGNERS = 12
+KILL_AT = 5  # the worker dies while sending the fifth mail
+
+
+class KillingMailServer:
+    """Accepts mail; on the KILL_AT-th recipient, SIGKILLs the worker before answering."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.recipients_seen = 0
+        self.worker_pid = None
+        self.received = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.recipients_seen += 1
+            if self.recipients_seen == KILL_AT:
+                os.kill(self.worker_pid, signal.SIGKILL)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.received.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def manage(*args, env, wait=True):
+    command = [sys.executable, "manage.py", *args]
+    if wait:
+        return subprocess.run(command, cwd=live.BASE_DIR, env=env, check=True, capture_output=True, timeout=60)
+    return subprocess.Popen(command, cwd=live.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_email_goes_out_exactly_once_when_the_worker_is_killed_mid_batch(make_petition):
+    petition = make_petition(requires_confirmation=True)
+    for n in range(SIGNERS):
+        services.signature_create(
+            petition=petition, name=f"Signer {n}", email=f"signer{n}@example.org", postal_code="78205"
+        )
+
+    handler = KillingMailServer()
+    port = live.free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret-key",
+        "DATABASE_URL": live.test_database_url(),
+        "DB_CONN_MAX_AGE": "0",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_USE_TLS": "0",
+        "SMTP_TIMEOUT": "10",
+    }
+    try:
+        worker = manage("db_worker", "--no-startup-delay", "--interval", "0.1", env=env, wait=False)
+        handler.worker_pid = worker.pid
+        worker.wait(timeout=30)
+        assert worker.returncode == -signal.SIGKILL, worker.stderr.read().decode()
+        delivered_before_kill = len(handler.received)
+        assert delivered_before_kill == KILL_AT - 1
+        assert SignatureMail.objects.filter(sent_at__isnull=False).count() == KILL_AT - 1
+
+        # Restarted as bin/run does; --batch so that it stops once the queue is empty.
+        manage("requeue_mail", env=env)
+        manage("db_worker", "--no-startup-delay", "--batch", env=env)
+    finally:
+        controller.stop()
+
+    recipients = Counter(message["To"] for message in handler.received)
+    assert recipients == Counter({f"signer{n}@example.org": 1 for n in range(SIGNERS)})
+    message_ids = [message["Message-ID"] for message in handler.received]
+    assert len(set(message_ids)) == SIGNERS
+    assert not SignatureMail.objects.unsent().exists()

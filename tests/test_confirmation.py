@@ -1,0 +1,297 @@
+"""Email confirmation driven end to end: sign, the worker sends, GET the link, POST it."""
+
+import threading
+
+import pytest
+from django.core import mail, signing
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from signatures import services
+from signatures.counting import count_for
+from signatures.models import Signature, SignatureMail
+from tests.mailtools import html_part, link, run_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def petition(make_petition):
+    return make_petition(requires_confirmation=True, title="Save the river")
+
+
+def sign(client, petition, data, prefix=""):
+    return client.post(prefix + reverse("petition:sign", args=[petition.slug]), data)
+
+
+def assert_recount_agrees(petition):
+    call_command("recount", petition.slug, "--check", stdout=open("/dev/null", "w"))
+
+
+def test_it_sends_mail_from_the_worker_and_confirms_only_on_post(client, petition, signer_data):
+    response = sign(client, petition, signer_data())
+    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    # Nothing is sent inside the request: a task waits for the worker.
+    assert mail.outbox == []
+    assert DBTaskResult.objects.count() == 1
+
+    run_worker()
+    (message,) = mail.outbox
+    assert message.to == ["maria@example.org"]
+    assert message.subject == "Confirm your signature: Save the river"
+    assert "The link works for 30 days." in message.body
+    html = html_part(message)
+    assert '<html lang="en">' in html
+    confirm = link(message, "confirm")
+    assert confirm in html and link(message, "withdraw") in html
+
+    # Opening the link (as a mail scanner would) changes nothing.
+    page = client.get(confirm)
+    assert page.status_code == 200
+    assert "Confirm my signature" in page.content.decode()
+    assert client.get(confirm).status_code == 200
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    assert count_for(petition) == 0
+
+    response = client.post(confirm)
+    assert response["Location"] == reverse("petition:thanks", args=[petition.slug])
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.CONFIRMED and signature.confirmed_at
+    assert count_for(petition) == 1
+
+    again = client.post(confirm)
+    assert again.status_code == 200
+    assert "already confirmed" in again.content.decode()
+    assert "already confirmed" in client.get(confirm).content.decode()
+    assert count_for(petition) == 1
+    assert_recount_agrees(petition)
+
+
+def test_the_check_email_page_names_the_address_the_fixes_and_the_link_lifetime(client, petition, signer_data):
+    response = sign(client, petition, signer_data())
+    html = client.get(response["Location"]).content.decode()
+    assert "<strong>maria@example.org</strong>" in html
+    assert "spam" in html
+    assert "few minutes" in html
+    assert "works for 30 days" in html
+    assert "Send the email again" in html
+
+
+def test_send_again_from_the_check_email_page_sends_a_new_link(client, petition, signer_data):
+    sign(client, petition, signer_data())
+    response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert "a new email is on its way" in client.get(response["Location"]).content.decode()
+    run_worker()
+    assert [m.subject for m in mail.outbox] == ["Confirm your signature: Save the river"] * 2
+
+
+def test_send_again_for_an_address_that_never_signed_looks_the_same_and_sends_nothing(client, petition):
+    response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "nobody@example.org"})
+    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert "a new email is on its way" in client.get(response["Location"]).content.decode()
+    run_worker()
+    assert mail.outbox == []
+
+
+def test_send_again_with_a_bad_address_shows_an_error(client, petition):
+    response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "nope\x00"})
+    assert response.status_code == 400
+    assert "Enter a valid email address." in response.content.decode()
+
+
+def test_signing_again_while_pending_sends_a_fresh_confirmation(client, petition, signer_data):
+    first = sign(client, petition, signer_data())
+    second = sign(Client(), petition, signer_data(email="Maria@Example.org", name="Someone"))
+    assert first["Location"] == second["Location"]
+    run_worker()
+    assert [m.subject for m in mail.outbox] == ["Confirm your signature: Save the river"] * 2
+    # The address as first typed, and the fresh link works.
+    assert mail.outbox[1].to == ["maria@example.org"]
+    client.post(link(mail.outbox[1], "confirm"))
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+    assert count_for(petition) == 1
+
+
+def test_signing_again_once_confirmed_says_you_have_already_signed(client, petition, signer_data):
+    sign(client, petition, signer_data())
+    run_worker()
+    client.post(link(mail.outbox[0], "confirm"))
+    response = sign(Client(), petition, signer_data())
+    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    run_worker()
+    message = mail.outbox[1]
+    assert message.subject == "You have already signed: Save the river"
+    assert "/confirm/" not in message.body
+    assert link(message, "withdraw")
+    assert count_for(petition) == 1
+    assert_recount_agrees(petition)
+
+
+def test_at_most_three_repeat_emails_per_address_per_day(client, petition, signer_data):
+    responses = [sign(Client(), petition, signer_data()) for _ in range(6)]
+    assert len({r["Location"] for r in responses}) == 1
+    client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    run_worker()
+    # The first confirmation, then three repeats; the rest sent nothing.
+    assert len(mail.outbox) == 4
+    assert SignatureMail.objects.count() == 4
+
+    # A day later the signer can be sent another one.
+    SignatureMail.objects.update(created_at=SignatureMail.objects.get(cause="signed").created_at.replace(year=2020))
+    sign(Client(), petition, signer_data())
+    run_worker()
+    assert len(mail.outbox) == 5
+
+
+def test_the_cap_is_per_petition(client, make_petition, petition, signer_data):
+    other = make_petition(requires_confirmation=True)
+    for _ in range(4):
+        sign(Client(), petition, signer_data())
+    sign(Client(), other, signer_data())
+    sign(Client(), other, signer_data())
+    run_worker()
+    assert len(mail.outbox) == 1 + 3 + 2
+
+
+def test_an_expired_link_offers_a_new_one_and_changes_nothing(client, petition, signer_data, monkeypatch):
+    sign(client, petition, signer_data())
+    sent_31_days_ago = signing.b62_encode(int(signing.time.time()) - 31 * 24 * 3600)
+    with monkeypatch.context() as patch:
+        patch.setattr(signing.TimestampSigner, "timestamp", lambda self: sent_31_days_ago)
+        run_worker()
+    expired = link(mail.outbox[0], "confirm")
+    page = client.get(expired)
+    assert page.status_code == 200
+    assert "This link has expired" in page.content.decode()
+    assert "Send me a new link" in page.content.decode()
+
+    # POSTing the expired link sends a new one; it does not confirm.
+    response = client.post(expired)
+    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    run_worker()
+    fresh = link(mail.outbox[1], "confirm")
+    assert fresh != expired
+    client.post(fresh)
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+    assert count_for(petition) == 1
+
+
+@pytest.mark.parametrize(
+    ("mangle", "status"),
+    [
+        (lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"), 400),
+        (lambda token: token.split(".", 1)[0] + ".1abc.forged", 400),
+        (lambda token: "not-a-token", 400),
+        (lambda token: "99999999." + token.split(".", 1)[1], 404),
+    ],
+    ids=["changed-signature", "forged", "garbage", "unknown-id"],
+)
+def test_a_tampered_or_unknown_link_gets_a_clear_page_and_changes_nothing(
+    client, petition, signer_data, mangle, status
+):
+    sign(client, petition, signer_data())
+    run_worker()
+    good = link(mail.outbox[0], "confirm")
+    token = good.rstrip("/").rsplit("/", 1)[1]
+    bad = reverse("petition:confirm", args=[petition.slug, mangle(token)])
+    for response in (client.get(bad), client.post(bad)):
+        assert response.status_code == status
+        assert "Nothing was changed." in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    assert count_for(petition) == 0
+
+
+def test_a_link_for_one_petition_does_not_work_on_another(client, make_petition, petition, signer_data):
+    other = make_petition(requires_confirmation=True)
+    sign(client, petition, signer_data())
+    run_worker()
+    token = link(mail.outbox[0], "confirm").rstrip("/").rsplit("/", 1)[1]
+    response = client.post(reverse("petition:confirm", args=[other.slug, token]))
+    assert response.status_code == 404
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_a_confirm_link_cannot_withdraw(client, petition, signer_data):
+    sign(client, petition, signer_data())
+    run_worker()
+    token = link(mail.outbox[0], "confirm").rstrip("/").rsplit("/", 1)[1]
+    response = client.post(reverse("petition:withdraw", args=[petition.slug, token]))
+    assert response.status_code == 400
+    assert Signature.objects.count() == 1
+
+
+def test_the_email_and_its_links_follow_the_signers_language(client, petition, signer_data):
+    response = sign(client, petition, signer_data(), prefix="/es")
+    assert response["Location"].startswith("/es/")
+    assert Signature.objects.get().language == "es"
+    run_worker()
+    (message,) = mail.outbox
+    assert '<html lang="es">' in html_part(message)
+    confirm = link(message, "confirm")
+    assert confirm.startswith(f"/es/petitions/{petition.slug}/confirm/")
+    assert link(message, "withdraw").startswith("/es/")
+    page = client.get(confirm)
+    assert '<html lang="es">' in page.content.decode()
+    assert client.post(confirm)["Location"] == f"/es/petitions/{petition.slug}/thanks/"
+
+
+def test_a_struck_signature_cannot_be_confirmed_by_its_link(client, petition, signer_data, django_user_model):
+    sign(client, petition, signer_data())
+    run_worker()
+    organizer = django_user_model.objects.create(username="organizer")
+    services.signature_strike(signature=Signature.objects.get(), by=organizer, reason="Fake name")
+    confirm = link(mail.outbox[0], "confirm")
+    assert client.post(confirm).status_code == 409
+    assert Signature.objects.get().status == Signature.Status.STRUCK
+    assert count_for(petition) == 0
+
+
+def test_a_petition_that_needs_no_confirmation_sends_no_mail(client, make_petition, signer_data):
+    petition = make_petition(requires_confirmation=False)
+    sign(client, petition, signer_data())
+    run_worker()
+    assert mail.outbox == []
+    assert count_for(petition) == 1
+
+
+def test_the_daily_cap_holds_when_many_sign_again_at_the_same_moment(petition, signer_data):
+    services.signature_create(petition=petition, **signer_data())
+    barrier = threading.Barrier(10)
+    errors = []
+
+    def sign_again():
+        try:
+            barrier.wait()
+            services.signature_create(petition=petition, **signer_data())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_again) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert SignatureMail.objects.count() == 1 + 3
+    run_worker()
+    assert len(mail.outbox) == 4
+
+
+def test_a_flagged_signature_gets_its_confirmation_only_once_restored(client, petition, signer_data, django_user_model):
+    signature = services.signature_create(petition=petition, **signer_data(), flagged=True).signature
+    run_worker()
+    assert mail.outbox == []
+    organizer = django_user_model.objects.create(username="organizer")
+    services.signature_restore(signature=signature, by=organizer, reason="A real person")
+    run_worker()
+    (message,) = mail.outbox
+    client.post(link(message, "confirm"))
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+    assert count_for(petition) == 1

@@ -1,0 +1,131 @@
+"""Withdrawing a signature from the email link, or by asking for a link by email."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from signatures.counting import count_for
+from signatures.models import Signature, SignatureMail
+from tests.mailtools import link, run_worker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def petition(make_petition):
+    return make_petition(requires_confirmation=True, title="Save the river")
+
+
+def sign_and_confirm(client, petition, data):
+    client.post(reverse("petition:sign", args=[petition.slug]), data)
+    run_worker()
+    client.post(link(mail.outbox[-1], "confirm"))
+
+
+def test_withdrawing_from_the_email_removes_the_signature_its_data_and_its_count(
+    client, petition, signer_data
+):
+    sign_and_confirm(client, petition, signer_data())
+    sign_and_confirm(Client(), petition, signer_data(email="other@example.org", name="Other Person"))
+    assert count_for(petition) == 2
+    withdraw = link(mail.outbox[0], "withdraw")
+
+    page = client.get(withdraw)
+    assert page.status_code == 200
+    assert "Remove my signature" in page.content.decode()
+    assert Signature.objects.count() == 2  # a GET changes nothing
+
+    response = client.post(withdraw)
+    assert response["Location"] == reverse("petition:withdrawn", args=[petition.slug])
+    assert "Your signature has been removed" in client.get(response["Location"]).content.decode()
+    assert count_for(petition) == 1
+    assert not Signature.objects.filter(email_canonical="maria@example.org").exists()
+    assert not Signature.objects.filter(name="María José Pérez").exists()
+    assert SignatureMail.objects.count() == 1  # only the other signer's
+    call_command("recount", petition.slug, "--check", stdout=open("/dev/null", "w"))
+
+    # The link again: the signature is gone, and the page says so.
+    again = client.post(withdraw)
+    assert again.status_code == 404
+    assert count_for(petition) == 1
+
+
+def test_a_pending_signature_can_be_withdrawn_without_touching_the_count(client, petition, signer_data):
+    client.post(reverse("petition:sign", args=[petition.slug]), signer_data())
+    run_worker()
+    client.post(link(mail.outbox[0], "withdraw"))
+    assert Signature.objects.count() == 0
+    assert count_for(petition) == 0
+
+
+def test_a_withdrawal_link_stops_mail_that_was_not_sent_yet(client, petition, signer_data):
+    client.post(reverse("petition:sign", args=[petition.slug]), signer_data())
+    run_worker()
+    client.post(reverse("petition:sign", args=[petition.slug]), signer_data())  # a repeat, queued
+    client.post(link(mail.outbox[0], "withdraw"))
+    run_worker()
+    assert len(mail.outbox) == 1
+
+
+def test_after_withdrawing_the_person_can_sign_again(client, petition, signer_data):
+    sign_and_confirm(client, petition, signer_data())
+    client.post(link(mail.outbox[0], "withdraw"))
+    sign_and_confirm(client, petition, signer_data())
+    assert count_for(petition) == 1
+
+
+def test_a_tampered_withdrawal_link_changes_nothing(client, petition, signer_data):
+    sign_and_confirm(client, petition, signer_data())
+    withdraw = link(mail.outbox[0], "withdraw")
+    bad = withdraw[:-2] + ("A" if withdraw[-2] != "A" else "B") + "/"
+    response = client.post(bad)
+    assert response.status_code == 400
+    assert "Nothing was changed." in response.content.decode()
+    assert count_for(petition) == 1
+
+
+def test_asking_for_a_withdrawal_link_emails_it_to_a_signer(client, petition, signer_data):
+    sign_and_confirm(client, petition, signer_data())
+    form = client.get(reverse("petition:withdraw_request", args=[petition.slug]))
+    assert form.status_code == 200 and 'name="email"' in form.content.decode()
+
+    response = client.post(
+        reverse("petition:withdraw_request", args=[petition.slug]), {"email": "MARIA@example.org"}
+    )
+    assert response["Location"] == reverse("petition:withdraw_requested", args=[petition.slug])
+    run_worker()
+    message = mail.outbox[-1]
+    assert message.subject == "Remove your signature: Save the river"
+    assert message.to == ["maria@example.org"]
+    client.post(link(message, "withdraw"))
+    assert count_for(petition) == 0
+    assert Signature.objects.count() == 0
+
+
+def test_asking_for_an_address_that_never_signed_looks_the_same_and_sends_nothing(client, petition, signer_data):
+    sign_and_confirm(client, petition, signer_data())
+    sent = len(mail.outbox)
+    url = reverse("petition:withdraw_request", args=[petition.slug])
+    signed = client.post(url, {"email": "maria@example.org"})
+    stranger = client.post(url, {"email": "nobody@example.org"})
+    assert signed["Location"] == stranger["Location"]
+    assert client.get(signed["Location"]).content == client.get(stranger["Location"]).content
+    run_worker()
+    assert len(mail.outbox) == sent + 1
+
+
+def test_withdrawal_links_on_request_are_capped_per_day(client, petition, signer_data):
+    sign_and_confirm(client, petition, signer_data())
+    sent = len(mail.outbox)
+    for _ in range(5):
+        client.post(reverse("petition:withdraw_request", args=[petition.slug]), {"email": "maria@example.org"})
+    run_worker()
+    assert len(mail.outbox) == sent + 3
+
+
+def test_a_bad_address_on_the_request_page_shows_an_error(client, petition):
+    response = client.post(reverse("petition:withdraw_request", args=[petition.slug]), {"email": "x" * 300})
+    assert response.status_code == 400
+    assert 'id="id_email_error"' in response.content.decode()
