@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from signatures import counting
+from signatures import counting, places
 from signatures.canonical import canonical_email
 from signatures.models import Signature
 
@@ -64,6 +64,7 @@ def signature_create(
         email_canonical=canonical_email(email),
         postal_code=postal_code.strip().upper(),
         country=country,
+        **places.place_fields(postal_code.strip().upper(), country),
         comment=comment.strip(),
         public=public,
         opt_in=opt_in,
