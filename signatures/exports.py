@@ -97,7 +97,7 @@ def export_queryset(queryset, *, kind: str, all_statuses: bool = False, split: s
         Split.STATE: ["region"],
         Split.DISTRICT: ["district", "district_split"],
     }[split]
-    return queryset.only(*FIELDS[kind]).order_by(*order, "created_at", "pk")
+    return queryset.select_related(None).only(*FIELDS[kind]).order_by(*order, "created_at", "pk")
 
 
 @dataclass
