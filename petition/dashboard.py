@@ -79,7 +79,9 @@ def dashboard(petition) -> dict:
     bars = day_bars(signatures.per_day())
     return {
         "count": count,
-        "per_status": signatures.per_status(),
+        "per_status": [
+            (Signature.Status(status).label, n) for status, n in signatures.per_status().items()
+        ],
         "confirmation_rate": signatures.confirmation_rate(),
         "bars": bars,
         "chart_top": max((bar.n for bar in bars), default=0),

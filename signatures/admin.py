@@ -59,7 +59,8 @@ class SignatureAdmin(admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     list_display = [
-        "name", "petition", "status", "city", "region", "district", "country", "source", "created_at",
+        "name", "status", "city", "region", "district_or_split", "country_code", "source", "created_at",
+        "petition_slug",
     ]
     list_filter = [
         "petition", "status", StateFilter, DistrictFilter, CountryFilter,
@@ -71,6 +72,7 @@ class SignatureAdmin(admin.ModelAdmin):
     # At a million rows: no COUNT(*) of the whole table, a capped count of
     # the filtered rows (admin_lists.CappedCountPaginator).
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice
     paginator = CappedCountPaginator
     # Personal data is what the signer typed: organizers strike or restore
     # signatures, they do not edit them.
@@ -88,6 +90,18 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_export_organizer_permission(self, request):
         return request.user.has_perm("signatures.export_organizer")
+
+    @admin.display(description=_("petition"), ordering="petition__slug")
+    def petition_slug(self, obj):
+        return obj.petition.slug
+
+    @admin.display(description=_("district"), ordering="district")
+    def district_or_split(self, obj):
+        return obj.district or (_("split") if obj.district_split else "")
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_code(self, obj):
+        return obj.country.code
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         status_actions = [("strike_selected", _("Strike…")), ("restore_selected", _("Restore…"))]
