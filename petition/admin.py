@@ -10,11 +10,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from petition.dashboard import dashboard
+from petition.dashboard import confirmation_rate, dashboard
 from petition.markdown import render_markdown
 from petition.models import Petition
 from signatures.counting import count_for
-from signatures.models import CountShard, Signature
+from signatures.models import CountShard
 
 
 @admin.register(Petition)
@@ -27,12 +27,12 @@ class PetitionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
-        "body_preview", "body_es_preview", "signature_count", "confirmation_rate",
+        "body_preview", "body_es_preview", "signature_count", "confirmation_rate_display",
         "links", "created_at", "updated_at",
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status", "featured", "goal", "requires_confirmation", "opens_at", "closes_at"]}),
-        (_("Results"), {"fields": ["signature_count", "confirmation_rate", "links"]}),
+        (_("Results"), {"fields": ["signature_count", "confirmation_rate_display", "links"]}),
         (_("English text"), {"fields": ["body", "body_preview", "targets"]}),
         (_("Spanish text"), {"fields": ["title_es", "summary_es", "body_es", "body_es_preview", "targets_es"]}),
         (_("Links on the thank-you page"), {"fields": ["find_representative_url", "find_senators_url", "donate_url", "volunteer_url"]}),
@@ -55,11 +55,11 @@ class PetitionAdmin(admin.ModelAdmin):
         return number_format(total or 0, force_grouping=True)
 
     @admin.display(description=_("confirmation rate"))
-    def confirmation_rate(self, obj):
+    def confirmation_rate_display(self, obj):
         """Of the signatures pending or confirmed, the share whose signers confirmed by email."""
         if obj.pk is None or not obj.requires_confirmation:
             return _("not asked (this petition counts signatures without confirmation)") if obj.pk else "—"
-        rate = Signature.objects.filter(petition=obj).confirmation_rate()
+        rate = confirmation_rate(obj)
         return "—" if rate is None else f"{rate:.0%}"
 
     def _preview(self, text):

@@ -49,16 +49,6 @@ class SignatureQuerySet(models.QuerySet):
             .order_by("-n", "source")
         )
 
-    def confirmation_rate(self) -> float | None:
-        """Of the signatures pending or confirmed, the share confirmed (None when there are none).
-
-        Struck and flagged ones are left out: they say what organizers did,
-        not whether signers answered their email.
-        """
-        per_status = self.per_status()
-        confirmed, pending = per_status.get("confirmed", 0), per_status.get("pending", 0)
-        return confirmed / (confirmed + pending) if confirmed + pending else None
-
 
 class Signature(models.Model):
     class Status(models.TextChoices):
