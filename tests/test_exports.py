@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from signatures import services
+from signatures import exports, services
 from signatures.models import Signature, SignatureExport
 
 DELIVERY_HEADER = ["name", "locality", "region", "country", "action_date", "comments"]
@@ -126,7 +126,10 @@ def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(
     assert cells["referrer_source"] == "'" + hostile
 
 
-def test_a_large_export_streams_rows_from_a_server_side_cursor(organizer, petition, signer_data):
+def test_a_large_export_streams_rows_from_a_server_side_cursor(
+    organizer, petition, signer_data, monkeypatch
+):
+    monkeypatch.setattr(exports, "FLUSH_BYTES", 1)  # a chunk per row, as if each row were large
     for i in range(30):
         services.signature_create(petition=petition, **signer_data(email=f"s{i}@example.org"))
     with CaptureQueriesContext(connection) as queries:
