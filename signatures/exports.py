@@ -22,7 +22,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from signatures.models import Signature, SignatureExport
+from signatures.models import SignatureExport
 
 Kind = SignatureExport.Kind
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from signatures import services
-from signatures.models import Signature, ZipDistrict
+from signatures.models import ZipDistrict
 
 # The layout of the Census Bureau's national relationship file for the 119th
 # Congress (tab20_cd11920_zcta520_natl.txt): a byte-order mark, a header, pipes.
