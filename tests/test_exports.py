@@ -260,7 +260,7 @@ def test_the_command_writes_the_dated_file_and_records_the_export(campaign, tmp_
     assert rows[0] == ORGANIZER_HEADER and len(rows) == 4
     output = capsys.readouterr()
     assert "\r" not in output.out and "%" not in output.out  # no progress bar off a terminal
-    assert f"Wrote 3 signature(s) to {target}" in output.err
+    assert f"Wrote 3 signature(s) to {target}" in output.out
     log = SignatureExport.objects.get()
     assert (log.via, log.kind, log.user, log.rows) == ("command", "organizer", None, 3)
     assert log.actor.endswith("(command line)")

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         if progress:
             progress.done()
         if not to_stdout:
-            self.stderr.write(f"Wrote {export.log.rows} signature(s) to {path}")
+            self.stdout.write(f"Wrote {export.log.rows} signature(s) to {path}")
 
 
 class _Progress:
