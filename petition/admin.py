@@ -1,11 +1,114 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from petition.dashboard import confirmation_rate, dashboard
+from petition.markdown import render_markdown
 from petition.models import Petition
+from signatures.counting import count_for
+from signatures.models import CountShard
 
 
 @admin.register(Petition)
 class PetitionAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "featured", "goal", "requires_confirmation", "created_at"]
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    list_display = ["title", "status", "featured", "signature_count", "goal", "opens_at", "closes_at"]
     list_filter = ["status", "featured"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = [
+        "body_preview", "body_es_preview", "signature_count", "confirmation_rate_display",
+        "links", "created_at", "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "status", "featured", "goal", "requires_confirmation", "opens_at", "closes_at"]}),
+        (_("Results"), {"fields": ["signature_count", "confirmation_rate_display", "links"]}),
+        (_("English text"), {"fields": ["body", "body_preview", "targets"]}),
+        (_("Spanish text"), {"fields": ["title_es", "summary_es", "body_es", "body_es_preview", "targets_es"]}),
+        (_("Links on the thank-you page"), {"fields": ["find_representative_url", "find_senators_url", "donate_url", "volunteer_url"]}),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # The list shows every petition's count in the same query: the sum of its shards.
+        shards = (
+            CountShard.objects.filter(petition=OuterRef("pk"))
+            .values("petition").annotate(total=Sum("count")).values("total")
+        )
+        return super().get_queryset(request).annotate(shard_total=Subquery(shards))
+
+    @admin.display(description=_("signatures"), ordering="shard_total")
+    def signature_count(self, obj):
+        if obj.pk is None:
+            return "—"
+        total = obj.shard_total if hasattr(obj, "shard_total") else count_for(obj)
+        return number_format(total or 0, force_grouping=True)
+
+    @admin.display(description=_("confirmation rate"))
+    def confirmation_rate_display(self, obj):
+        """Of the signatures pending or confirmed, the share whose signers confirmed by email."""
+        if obj.pk is None or not obj.requires_confirmation:
+            return _("not asked (this petition counts signatures without confirmation)") if obj.pk else "—"
+        rate = confirmation_rate(obj)
+        return "—" if rate is None else f"{rate:.0%}"
+
+    def _preview(self, text):
+        # render_markdown sanitises its output (nh3): it is the same HTML the campaign page shows.
+        if not text:
+            return "—"
+        return format_html('<div class="markdown-preview">{}</div>', mark_safe(render_markdown(text)))
+
+    @admin.display(description=_("preview (as saved)"))
+    def body_preview(self, obj):
+        return self._preview(obj.body)
+
+    @admin.display(description=_("Spanish preview (as saved)"))
+    def body_es_preview(self, obj):
+        return self._preview(obj.body_es)
+
+    @admin.display(description=_("see"))
+    def links(self, obj):
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:petition_petition_dashboard", args=[obj.pk]), _("Dashboard"),
+            reverse("admin:signatures_signature_changelist") + f"?petition__id__exact={obj.pk}", _("Signatures"),
+            reverse("admin:signatures_signature_export") + f"?petition={obj.pk}", _("Export signers"),
+            obj.get_absolute_url(), _("Public page"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="petition_petition_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request, object_id):
+        if not object_id.isdigit():
+            raise Http404
+        petition = get_object_or_404(Petition, pk=object_id)
+        if not self.has_view_permission(request, petition):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Dashboard: %(title)s") % {"title": petition.title},
+            "opts": self.model._meta,
+            "original": petition,
+            **dashboard(petition),
+        }
+        return TemplateResponse(request, "admin/petition/petition/dashboard.html", context)

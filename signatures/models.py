@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -21,6 +22,35 @@ class SignatureQuerySet(models.QuerySet):
     def public(self):
         """Counted signatures whose signers chose to be shown by name."""
         return self.counted().filter(public=True)
+
+    # Organizer statistics: one GROUP BY query each, rows of {key: ..., "n": ...},
+    # largest first.
+    def per_day(self):
+        """Signatures by the day they were signed (organizers' time zone), with how many are confirmed."""
+        return (
+            self.annotate(day=TruncDate("created_at")).values("day")
+            .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status="confirmed")))
+            .order_by("day")
+        )
+
+    def per_status(self) -> dict[str, int]:
+        return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+
+    def per_region(self):
+        return self.values("region").annotate(n=Count("pk")).order_by("-n", "region")
+
+    def per_district(self):
+        return (
+            self.values("district", "district_split")
+            .annotate(n=Count("pk")).order_by("-n", "district")
+        )
+
+    def per_source(self):
+        return (
+            self.values("source")
+            .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status="confirmed")))
+            .order_by("-n", "source")
+        )
 
 
 class Signature(models.Model):
@@ -96,6 +126,25 @@ class Signature(models.Model):
             models.Index(fields=["email_canonical"], name="sig_email_canonical"),
             models.Index(fields=["petition", "region"], name="sig_petition_region"),
             models.Index(fields=["ip_hash", "created_at"], name="sig_ip_hash_created"),
+            # Behind the admin's filters, searches and the dashboard at a
+            # million rows (created concurrently by migration 0003).
+            *[
+                models.Index(fields=["petition", field, "-created_at"], name=f"sig_petition_{field}_created")
+                for field in ("country", "district", "source", "language")
+            ],
+            models.Index(fields=["status", "-created_at"], name="sig_status_created"),
+            # Most signers are neither public nor opted in: the True side is
+            # the selective one, and the False side is found by walking the
+            # created_at index.
+            models.Index(
+                fields=["petition", "-created_at"], condition=Q(public=True), name="sig_public_created"
+            ),
+            models.Index(
+                fields=["petition", "-created_at"], condition=Q(opt_in=True), name="sig_opt_in_created"
+            ),
+            models.Index(
+                fields=["postal_code"], opclasses=["varchar_pattern_ops"], name="sig_postal_code_prefix"
+            ),
         ]
 
     def __str__(self):
@@ -202,3 +251,59 @@ class SignatureMail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.signature_id}"
+class ZipDistrict(models.Model):
+    """One congressional district a ZIP Code Tabulation Area lies in (`manage.py load_districts`)."""
+
+    zcta = models.CharField(_("ZIP code tabulation area"), max_length=5)
+    district = models.CharField(_("congressional district"), max_length=8)
+
+    class Meta:
+        verbose_name = _("ZIP district")
+        verbose_name_plural = _("ZIP districts")
+        constraints = [
+            models.UniqueConstraint(fields=["zcta", "district"], name="one_row_per_zip_district"),
+        ]
+
+    def __str__(self):
+        return f"{self.zcta}: {self.district}"
+
+
+class SignatureExport(models.Model):
+    """The record of one signer export: who took which list of whom, and how many rows."""
+
+    class Kind(models.TextChoices):
+        DELIVERY = "delivery", _("Delivery (for the targets)")
+        ORGANIZER = "organizer", _("Organizer (with emails)")
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        COMMAND = "command", _("Command line")
+
+    created_at = models.DateTimeField(_("exported"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("user"),
+    )
+    # Kept as text as well, so the record still says who after the account is deleted.
+    actor = models.CharField(_("by"), max_length=150)
+    via = models.CharField(_("via"), max_length=10, choices=Via)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("petition"),
+    )
+    filters = models.JSONField(_("filters"), default=dict)
+    columns = models.JSONField(_("columns"), default=list)
+    # Null until the last row has been written (an interrupted download stays null).
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature export")
+        verbose_name_plural = _("signature exports")
+        ordering = ["-created_at"]
+        permissions = [
+            ("export_organizer", _("Can export the organizer list of signers (with emails and ZIP codes)")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.actor} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from signatures import counting, mail
+from signatures import counting, mail, places
 from signatures.canonical import canonical_email
 from signatures.models import Signature, SignatureMail
 
@@ -66,6 +66,7 @@ def signature_create(
         email_canonical=canonical_email(email),
         postal_code=postal_code.strip().upper(),
         country=country,
+        **places.place_fields(postal_code.strip().upper(), country),
         comment=comment.strip(),
         public=public,
         opt_in=opt_in,

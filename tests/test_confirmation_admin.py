@@ -75,7 +75,7 @@ def test_confirm_by_hand_counts_it_and_records_who_and_why(client, organizer, pe
     services.signature_strike(signature=struck, by=organizer, reason="Duplicate person")
     response = act(client, "confirm_by_hand", [signature, struck], reason="Wrote in; the email never arrived")
     assert "1 signature confirmed." in response.content.decode()
-    assert "1 skipped: not pending." in response.content.decode()
+    assert "Only a pending signature can be confirmed." in response.content.decode()
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
     assert signature.status_changed_by == organizer

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from signatures import places
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Census Bureau's congressional district to ZCTA relationship file "
+        "(pipe-delimited, e.g. tab20_cd11920_zcta520_natl.txt) and update every signature's district."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path of the relationship file.")
+
+    def handle(self, *, file, **options):
+        try:
+            with open(file, encoding="utf-8-sig", newline="") as lines:
+                districts = places.read_relationship_file(lines)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from None
+        except (ValueError, UnicodeDecodeError) as error:
+            raise CommandError(f"{file}: {error}") from None
+        if not districts:
+            raise CommandError(f"{file} names no ZIP code tabulation area: nothing loaded.")
+        changed = places.districts_replace(districts=districts)
+        split = sum(1 for ds in districts.values() if len(ds) > 1)
+        self.stdout.write(
+            f"Loaded {len(districts)} ZIP codes ({split} of them in more than one district); "
+            f"updated the district of {changed} signature(s)."
+        )

@@ -1,0 +1,132 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from signatures import services
+from signatures.models import ZipDistrict
+
+# The layout of the Census Bureau's national relationship file for the 119th
+# Congress (tab20_cd11920_zcta520_natl.txt): a byte-order mark, a header, pipes.
+HEADER_119 = (
+    "OID_CD119_20|GEOID_CD119_20|NAMELSAD_CD119_20|AREALAND_CD119_20|AREAWATER_CD119_20|"
+    "MTFCC_CD119_20|FUNCSTAT_CD119_20|OID_ZCTA5_20|GEOID_ZCTA5_20|NAMELSAD_ZCTA5_20|"
+    "AREALAND_ZCTA5_20|AREAWATER_ZCTA5_20|MTFCC_ZCTA5_20|CLASSFP_ZCTA5_20|FUNCSTAT_ZCTA5_20|"
+    "AREALAND_PART|AREAWATER_PART"
+)
+
+
+def row(congress_geoid, zcta, land=1000, water=0, name="Congressional District"):
+    return (
+        f"1|{congress_geoid}|{name}|5000|0|G5200|N|2|{zcta}|ZCTA5 {zcta}|3000|0|G6350|B5|S|{land}|{water}"
+    )
+
+
+def write_file(tmp_path, rows, header=HEADER_119, name="tab20_cd11920_zcta520_natl.txt"):
+    path = tmp_path / name
+    path.write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+SAMPLE = [
+    row("4820", "78205"),  # San Antonio: one district
+    row("4820", "78209"), row("4821", "78209"),  # split between TX-20 and TX-21
+    row("4821", "78006", land=0, water=500), row("4823", "78006"),  # touches TX-21 only in water
+    row("0200", "99501"),  # Alaska: at large
+    row("48ZZ", "78999"),  # no district defined
+    row("4835", "", land=800),  # the district's land outside every ZCTA
+]
+
+
+def test_it_gives_city_and_state_from_a_us_zip(petition, signer_data):
+    signature = services.signature_create(
+        petition=petition, **signer_data(postal_code="78205-1234")
+    ).signature
+    assert (signature.city, signature.region) == ("San Antonio", "TX")
+    assert signature.district == "" and signature.district_split is False
+
+
+def test_it_leaves_the_place_empty_outside_the_us_and_for_unknown_zips(petition, signer_data):
+    abroad = services.signature_create(
+        petition=petition, **signer_data(postal_code="SW1A 1AA", country="GB")
+    ).signature
+    unknown = services.signature_create(
+        petition=petition, **signer_data(email="x@example.org", postal_code="00000")
+    ).signature
+    assert (abroad.city, abroad.region) == ("", "")
+    assert (unknown.city, unknown.region) == ("", "")
+
+
+def test_load_districts_reads_the_census_file_and_marks_split_zips(db, tmp_path, capsys):
+    call_command("load_districts", str(write_file(tmp_path, SAMPLE)))
+    stored = sorted(ZipDistrict.objects.values_list("zcta", "district"))
+    assert stored == [
+        ("78006", "TX-23"),
+        ("78205", "TX-20"),
+        ("78209", "TX-20"),
+        ("78209", "TX-21"),
+        ("99501", "AK-AL"),
+    ]
+    assert "Loaded 4 ZIP codes (1 of them in more than one district)" in capsys.readouterr().out
+
+
+def test_signatures_get_their_district_at_signing_once_districts_are_loaded(
+    petition, signer_data, tmp_path
+):
+    call_command("load_districts", str(write_file(tmp_path, SAMPLE)))
+    one = services.signature_create(petition=petition, **signer_data(postal_code="78205")).signature
+    split = services.signature_create(
+        petition=petition, **signer_data(email="b@example.org", postal_code="78209")
+    ).signature
+    assert (one.district, one.district_split) == ("TX-20", False)
+    assert (split.district, split.district_split) == ("", True)
+
+
+def test_loading_districts_updates_the_signatures_already_stored(petition, signer_data, tmp_path):
+    def sign(email, zip_code, country="US"):
+        return services.signature_create(
+            petition=petition, **signer_data(email=email, postal_code=zip_code, country=country)
+        ).signature
+
+    one, split, gone, abroad = sign("a@x.org", "78205"), sign("b@x.org", "78209"), sign("c@x.org", "99501"), sign(
+        "d@x.org", "78205", country="MX"
+    )
+    call_command("load_districts", str(write_file(tmp_path, SAMPLE)))
+    # A later file in which 99501 moved and 78209 lies in one district only.
+    call_command("load_districts", str(write_file(tmp_path, [row("4820", "78205"), row("4821", "78209")])))
+    for signature in (one, split, gone, abroad):
+        signature.refresh_from_db()
+    assert (one.district, one.district_split) == ("TX-20", False)
+    assert (split.district, split.district_split) == ("TX-21", False)
+    assert (gone.district, gone.district_split) == ("", False)
+    assert (abroad.district, abroad.district_split) == ("", False)
+
+
+def test_load_districts_reads_the_118th_congress_file_too(db, tmp_path):
+    header = HEADER_119.replace("CD119", "CD118")
+    call_command("load_districts", str(write_file(tmp_path, [row("3612", "10001")], header=header)))
+    assert list(ZipDistrict.objects.values_list("zcta", "district")) == [("10001", "NY-12")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("zip,district\n10001,NY-12\n", "Not a Census congressional district"),
+        (HEADER_119 + "\n" + row("3612", "10001", land="many") + "\n", "Line 2: AREALAND_PART"),
+        (HEADER_119 + "\n", "names no ZIP code"),
+    ],
+)
+def test_load_districts_refuses_a_file_it_cannot_read_and_keeps_what_was_loaded(
+    db, tmp_path, content, message
+):
+    call_command("load_districts", str(write_file(tmp_path, SAMPLE)))
+    bad = tmp_path / "bad.txt"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("load_districts", str(bad))
+    assert ZipDistrict.objects.count() == 5
+
+
+def test_load_districts_says_when_the_file_is_missing(db, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("load_districts", str(tmp_path / "nope.txt"))
+
