@@ -8,7 +8,9 @@ app_name = "petition"
 urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
+    path("<slug:slug>/share.png", views.share_png, name="share_png"),
     path("<slug:slug>/sign/", signature_views.sign, name="sign"),
+    path("<slug:slug>/comments/<int:pk>/flag/", signature_views.flag_comment, name="flag_comment"),
     path("<slug:slug>/check-email/", signature_views.check_email, name="check_email"),
     path("<slug:slug>/thanks/", signature_views.thanks, name="thanks"),
 ]

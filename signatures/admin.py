@@ -1,12 +1,14 @@
 from django.contrib import admin
 
+from signatures.admin_comments import CommentModerationFilter, hide_comments, show_comments
 from signatures.models import Signature
 
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = ["name", "petition", "status", "country", "region", "created_at"]
-    list_filter = ["status", "petition"]
+    list_filter = ["status", "petition", CommentModerationFilter]
+    actions = [hide_comments, show_comments]
     search_fields = ["name", "email_canonical", "postal_code"]
     list_select_related = ["petition"]
     show_full_result_count = False

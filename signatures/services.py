@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from signatures import counting
 from signatures.canonical import canonical_email
-from signatures.models import Signature
+from signatures.models import CommentFlag, Signature
 
 UNIQUE_PER_PERSON = "one_signature_per_person"
 
@@ -169,3 +169,28 @@ def signature_withdraw(*, signature: Signature) -> None:
     signature.delete()
     if was_counted:
         counting.adjust(signature.petition_id, -1)
+
+
+def comment_flag(*, signature: Signature, visitor_hash: str) -> bool:
+    """A visitor reports a public comment. Returns False when this visitor had already flagged it.
+
+    Only comments the public can see can be flagged, so the route cannot be
+    used to learn which signatures exist.
+    """
+    if not (signature.public and signature.is_counted and signature.comment):
+        raise ValidationError(_("Only a public comment can be flagged."))
+    with transaction.atomic():
+        _flag, created = CommentFlag.objects.get_or_create(
+            signature=signature, visitor_hash=visitor_hash
+        )
+    return created
+
+
+@transaction.atomic
+def comments_set_hidden(*, signatures, hidden: bool) -> int:
+    """Hide (or show again) the comments of the given signatures. Returns how many changed."""
+    return (
+        Signature.objects.filter(pk__in=[s.pk for s in signatures])
+        .exclude(comment_hidden=hidden)
+        .update(comment_hidden=hidden)
+    )
