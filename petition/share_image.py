@@ -1,16 +1,19 @@
 """The PNG that link previews show: the petition's title and its progress.
 
-Only public facts go into it (title, count, goal). The font is the one that
-ships inside Pillow, so the image looks the same on every host.
+Only public facts go into it (title, count, goal). The font (DejaVu Sans,
+free to redistribute, see fonts/DejaVu-LICENSE.txt) ships with the code: the
+image looks the same on every host, and Pillow's built-in font has no ñ or ¡.
 """
 
 import io
 import textwrap
+from pathlib import Path
 
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
+FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 INK = "#1b1b1b"
@@ -35,8 +38,8 @@ def _wrapped(draw, text: str, font, width: int, max_lines: int) -> list[str]:
 def draw(petition, *, count: int, target: int) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     pen = ImageDraw.Draw(image)
-    title_font = ImageFont.load_default(size=58)
-    text_font = ImageFont.load_default(size=40)
+    title_font = ImageFont.truetype(FONT, size=56)
+    text_font = ImageFont.truetype(FONT, size=38)
 
     y = MARGIN
     for line in _wrapped(pen, petition.local_title, title_font, WIDTH - 2 * MARGIN, 4):
