@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def share_links(petition) -> list[ShareLink]:
         ShareLink("fb", _("Facebook"), "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url("fb")})),
         ShareLink("x", _("X"), "https://x.com/intent/post?" + urlencode({"text": invite, "url": url("x")})),
         ShareLink(
-            "em", _("Email"),
+            "em", pgettext("share channel", "Email"),
             "mailto:?subject=" + quote(title) + "&body=" + quote(f"{invite}\n\n{url('em')}"),
         ),
     ]

@@ -135,7 +135,10 @@ def test_the_count_goes_up_on_an_open_page_and_the_goal_moves_on(phone, make_pet
 
 
 def test_a_signer_who_must_confirm_sees_the_check_email_page(phone, make_petition):
-    petition = make_petition(requires_confirmation=True)
+    petition = make_petition(
+        requires_confirmation=True,
+        body="Find yours at <https://www.house.gov/representatives/find-your-representative>.",
+    )
     page = phone(viewport={"width": 320, "height": 640})
     page.goto(petition.get_absolute_url())
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
