@@ -1,9 +1,18 @@
-from django.contrib.auth.models import User
+import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from signatures import services
 from signatures.models import CommentFlag, Signature
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "comment-flags"}
+    }
 
 
 def flag_url(signature):
@@ -46,6 +55,15 @@ def test_private_or_uncounted_signatures_cannot_be_flagged(client, make_petition
     page = client.post(flag_url(no_comment), follow=True).content.decode()
     assert "Only a public comment can be flagged." in page
     assert not CommentFlag.objects.exists()
+
+
+def test_a_visitor_who_sends_too_many_reports_is_asked_to_wait(client, petition, signer_data):
+    signatures = [public_comment(petition, signer_data, email=f"s{n}@example.org") for n in range(31)]
+    for signature in signatures[:30]:
+        client.post(flag_url(signature), REMOTE_ADDR="203.0.113.9")
+    page = client.post(flag_url(signatures[30]), REMOTE_ADDR="203.0.113.9", follow=True).content.decode()
+    assert "You have sent many reports. Please try again later." in page
+    assert CommentFlag.objects.count() == 30
 
 
 def test_flagging_needs_a_post(client, petition, signer_data):

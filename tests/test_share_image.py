@@ -1,11 +1,20 @@
 import io
 
+import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
 from signatures import services
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "share-image"}
+    }
 
 
 def get_png(client, petition, language="en"):
