@@ -100,3 +100,8 @@ def test_a_signature_made_in_spanish_is_stored_as_spanish(client, petition, sign
     assert response["Location"] == f"/es/petitions/{petition.slug}/thanks/"
     assert Signature.objects.get().language == "es"
     assert "Gracias por firmar" in client.get(response["Location"]).content.decode()
+
+
+def test_switching_language_from_a_form_with_errors_lands_on_the_campaign_page(client, petition, signer_data):
+    html = client.post(reverse("petition:sign", args=[petition.slug]), signer_data(email="x")).content.decode()
+    assert f'name="next" value="/petitions/{petition.slug}/"' in html
