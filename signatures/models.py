@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -18,9 +18,6 @@ class SignatureQuerySet(models.QuerySet):
     def public(self):
         """Counted signatures whose signers chose to be shown by name."""
         return self.counted().filter(public=True)
-
-    def with_flag_count(self):
-        return self.annotate(flag_count=Count("comment_flags"))
 
 
 class Signature(models.Model):
