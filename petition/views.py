@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from petition import share_image
@@ -16,6 +17,9 @@ SIGNERS_PER_PAGE = 10
 # Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
 SIGNERS_MAX_PAGE = 50
 SHARE_IMAGE_SECONDS = 600
+# Every open campaign page polls the count; a few seconds of shared caching lets
+# a CDN answer the crowd of a viral petition while the number stays fresh.
+COUNT_SECONDS = 5
 
 
 def recent_signers(petition, page: int):
@@ -78,6 +82,7 @@ def detail(request, slug):
 
 
 @require_safe
+@cache_control(public=True, max_age=COUNT_SECONDS)
 def count_json(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return JsonResponse({"count": count_for(petition), "goal": petition.goal})

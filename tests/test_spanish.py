@@ -105,3 +105,7 @@ def test_a_signature_made_in_spanish_is_stored_as_spanish(client, petition, sign
 def test_switching_language_from_a_form_with_errors_lands_on_the_campaign_page(client, petition, signer_data):
     html = client.post(reverse("petition:sign", args=[petition.slug]), signer_data(email="x")).content.decode()
     assert f'name="next" value="/petitions/{petition.slug}/"' in html
+
+
+def test_the_first_campaign_has_next_goals_past_ten_thousand(db):
+    assert Petition.objects.get(slug=SLUG).target_for(10_000) == 15_000

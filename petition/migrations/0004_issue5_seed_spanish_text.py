@@ -1,7 +1,8 @@
-"""The first campaign in Spanish: a translation of petition/seed/campaign.txt.
+"""The first campaign in Spanish (a translation of petition/seed/campaign.txt)
+and its next goals once 10,000 is reached.
 
-Organizers edit it in admin afterwards, so it is written only where the
-Spanish fields are still empty.
+Organizers edit both in admin afterwards, so they are written only where the
+fields are still empty.
 """
 
 from django.db import migrations
@@ -54,7 +55,13 @@ def seed_spanish(apps, schema_editor):
     petition = Petition.objects.filter(slug=SLUG).first()
     if petition is None:
         return
-    fields = {"title_es": TITLE_ES, "summary_es": SUMMARY_ES, "body_es": BODY_ES, "targets_es": "\n".join(TARGETS_ES)}
+    fields = {
+        "title_es": TITLE_ES,
+        "summary_es": SUMMARY_ES,
+        "body_es": BODY_ES,
+        "targets_es": "\n".join(TARGETS_ES),
+        "milestones": "15000, 25000, 50000, 100000",
+    }
     changed = [name for name, value in fields.items() if not getattr(petition, name)]
     for name in changed:
         setattr(petition, name, fields[name])
