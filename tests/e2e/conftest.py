@@ -10,17 +10,15 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from tests.live import BASE_DIR, collect_static, gunicorn
+from tests.live import collect_static, gunicorn
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SCREENSHOTS = BASE_DIR / "test-results"
 PHONE = {
     "viewport": {"width": 375, "height": 812},
     "device_scale_factor": 2,
@@ -28,9 +26,6 @@ PHONE = {
     "has_touch": True,
 }
 
-# Playwright's sync API keeps an event loop on the test thread; Django's ORM
-# refuses to run beside one unless told that this is a test's own doing.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +35,11 @@ def browser():
             f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
             "(make test does so when run as root), or set CHROMIUM to its path."
         )
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an event loop on the test thread for as long
+    # as it runs; Django's ORM refuses to run beside one unless told that the
+    # test itself wants this (the browser and the database are in other processes).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -70,19 +69,3 @@ def phone(browser, site):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def assert_accessible(page, name: str) -> None:
-    """axe-core finds no serious or critical violation on the page as it is now."""
-    results = Axe().run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{name}: " + "\n".join(bad)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signatures.models import Signature
-from tests.e2e.conftest import assert_accessible, screenshot
+from tests.e2e.pages import assert_accessible, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
