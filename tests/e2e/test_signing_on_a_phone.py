@@ -57,7 +57,12 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
     expect(page.get_by_role("link", name="Donate")).to_have_attribute("href", "https://donate.example.org/")
     expect(page.get_by_role("link", name="Volunteer")).to_have_attribute("href", "https://volunteer.example.org/")
     expect(page.locator("a.share-wa")).to_have_attribute("href", re.compile(r"src%3Dwa"))
-    expect(page.get_by_label("Or copy the link")).to_have_value(re.compile(r"\?src=link$"))
+    copy_field = page.get_by_label("Or copy the link")
+    expect(copy_field).to_have_value(re.compile(r"\?src=link$"))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy").click()
+    expect(page.locator(".copy-status")).to_have_text("Copied!")
+    assert page.evaluate("navigator.clipboard.readText()") == copy_field.input_value()
     # The thank-you page asks for nothing the signer already gave.
     expect(page.locator("input[type=email], input[name=postal_code]")).to_have_count(0)
     html = page.content()
@@ -152,3 +157,19 @@ def test_a_signer_who_must_confirm_sees_the_check_email_page(phone, make_petitio
     assert_accessible(page, "check-email page")
     page.goto(petition.get_absolute_url())
     expect(page.locator(".progress-text")).to_have_text("0 have signed. Let’s get to 100!")
+
+
+def test_everything_works_without_javascript(phone, make_petition):
+    petition = make_petition()
+    page = phone(java_script_enabled=False)
+    page.goto(petition.get_absolute_url())
+    page.get_by_label("Full name").fill("Noor Haddad")
+    page.get_by_label("Email").fill("noor@example.org")
+    page.get_by_label("ZIP/postal code").fill("48126")
+    page.get_by_role("button", name="Sign the petition").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for signing")
+    # The link to copy is there as text; the Copy button needs script, so it stays hidden.
+    expect(page.get_by_label("Or copy the link")).to_have_value(re.compile(r"\?src=link$"))
+    expect(page.get_by_role("button", name="Copy")).to_be_hidden()
+    expect(page.get_by_role("link", name="Senators from Michigan")).to_be_visible()
+    screenshot(page, "thanks-no-javascript")
