@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev lock clean
+.PHONY: run test install install-dev lock clean chromium
 
 $(UV):
 	"$$(bin/find-python)" -m venv .tools
@@ -41,7 +41,14 @@ lock: $(UV)
 run: install .data/secret_key
 	SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}" bin/run
 
-test: install-dev
+# The browser tests drive Debian's Chromium (Playwright cannot download its own
+# here). As root, install it when missing; otherwise those tests fail and say how.
+chromium:
+	@if [ ! -x "$${CHROMIUM:-/usr/bin/chromium}" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null; \
+	fi
+
+test: install-dev chromium
 	bin/test $(ARGS)
 
 clean:

@@ -2,12 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from petition import views as petition_views
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("language/<str:code>/", petition_views.switch_language, name="switch_language"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from petition.markdown import render_markdown
+from petition.milestones import next_target, parse_milestones, validate_milestones
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -47,6 +48,13 @@ class Petition(models.Model):
     )
     targets_es = models.TextField(_("targets (Spanish)"), blank=True)
     goal = models.PositiveIntegerField(_("goal"), default=10_000, validators=[MinValueValidator(1)])
+    milestones = models.CharField(
+        _("next goals"), max_length=200, blank=True, validators=[validate_milestones],
+        help_text=_(
+            "Where the goal moves once it is reached, comma-separated and rising, like "
+            "15000, 25000, 50000. Past the last one (or with none) the goal doubles."
+        ),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Shown on the home page while open.")
@@ -100,6 +108,10 @@ class Petition(models.Model):
             and (self.closes_at is None or self.closes_at > now)
         )
 
+    def target_for(self, count: int) -> int:
+        """The number the page asks for: the goal, then each next goal as it is passed."""
+        return next_target(count, self.goal, parse_milestones(self.milestones))
+
     def _localized(self, field: str) -> str:
         """The Spanish version of a text field when the reader uses Spanish and one exists."""
         if (get_language() or "").startswith("es"):
@@ -113,6 +125,11 @@ class Petition(models.Model):
     @property
     def local_summary(self) -> str:
         return self._localized("summary")
+
+    @property
+    def local_body_lang(self) -> str:
+        """The language the campaign text is shown in (English when no translation exists)."""
+        return "es" if (get_language() or "").startswith("es") and self.body_es else "en"
 
     @property
     def local_body_html(self) -> str:

@@ -1,20 +1,70 @@
-from django.http import JsonResponse
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import translate_url
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from petition import share_image
 from petition.models import Petition
 from signatures.counting import count_for
-from signatures.forms import SignatureForm
+from signatures.forms import SignatureForm, clean_source
+from signatures.models import Signature
+
+SIGNERS_PER_PAGE = 10
+# Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
+SIGNERS_MAX_PAGE = 50
+SHARE_IMAGE_SECONDS = 600
+# Every open campaign page polls the count; a few seconds of shared caching lets
+# a CDN answer the crowd of a viral petition while the number stays fresh.
+COUNT_SECONDS = 5
+
+
+def recent_signers(petition, page: int):
+    """One page of the public signers, newest first, and whether an older page exists."""
+    start = (page - 1) * SIGNERS_PER_PAGE
+    rows = list(
+        Signature.objects.filter(petition=petition)
+        .public()
+        .order_by("-created_at")
+        .only("name", "city", "region", "comment", "comment_hidden", "public", "status")[
+            start : start + SIGNERS_PER_PAGE + 1
+        ]
+    )
+    has_older = len(rows) > SIGNERS_PER_PAGE and page < SIGNERS_MAX_PAGE
+    return rows[:SIGNERS_PER_PAGE], has_older
+
+
+def _page_number(value) -> int:
+    try:
+        return min(max(int(value), 1), SIGNERS_MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
 
 
 def render_petition(request, petition, *, form=None, status=200):
     """The campaign page. Also used by the signing view to show a form with errors."""
     count = count_for(petition)
+    target = petition.target_for(count)
+    page = _page_number(request.GET.get("signers"))
+    signers, has_older = recent_signers(petition, page)
+    if form is None:
+        form = SignatureForm(initial={"source": clean_source(request.GET.get("src"))})
     context = {
         "petition": petition,
         "count": count,
-        "percent": min(100, count * 100 // petition.goal),
-        "form": form or SignatureForm(),
+        "target": target,
+        "goal_reached": count >= petition.goal,
+        "form": form,
+        "signers": signers,
+        "signers_page": page,
+        "signers_has_older": has_older,
+        "share_url": settings.SITE_URL + petition.get_absolute_url(),
+        "site_url": settings.SITE_URL,
     }
     return render(request, "petition/detail.html", context, status=status)
 
@@ -34,7 +84,50 @@ def detail(request, slug):
 
 
 @require_safe
+@cache_control(public=True, max_age=COUNT_SECONDS)
 def count_json(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return JsonResponse({"count": count_for(petition), "goal": petition.goal})
 
+
+@require_safe
+def share_png(request, slug):
+    """The link-preview image: title and progress, drawn here, kept a few minutes.
+
+    Link previews are fetched by every platform a link is posted to; drawing
+    once per petition, language and edit (and at most every few minutes for
+    the count) keeps that off the database and the CPU.
+    """
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    key = f"share-png:{petition.pk}:{get_language()}:{petition.updated_at.timestamp()}"
+    png = cache.get(key)
+    if png is None:
+        count = count_for(petition)
+        png = share_image.draw(petition, count=count, target=petition.target_for(count))
+        cache.set(key, png, SHARE_IMAGE_SECONDS)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=SHARE_IMAGE_SECONDS)
+    return response
+
+
+@require_safe
+def switch_language(request, code):
+    """Show the page in another language, and remember the choice in a cookie.
+
+    A GET link rather than Django's set_language form: that form needs a CSRF
+    token on every page, which would make every page per-visitor and
+    uncacheable. A language preference is harmless to set from another site.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = HttpResponseRedirect(translate_url(next_url, code))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code,
+        max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

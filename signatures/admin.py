@@ -19,6 +19,7 @@ from signatures.admin_lists import (
     SourceFilter,
     StateFilter,
 )
+from signatures.admin_comments import CommentModerationFilter, hide_comments, show_comments
 from signatures.canonical import canonical_email
 from signatures.models import Signature, SignatureExport, SignatureMail
 
@@ -70,6 +71,7 @@ class SignatureAdmin(admin.ModelAdmin):
     list_filter = [
         "petition", "status", StateFilter, DistrictFilter, CountryFilter,
         ("created_at", admin.DateFieldListFilter), "public", "opt_in", LanguageFilter, SourceFilter,
+        CommentModerationFilter,
     ]
     search_fields = ["name", "email_canonical", "postal_code"]
     search_help_text = _("A name (or part of it), a full email address, or a ZIP code (or its start).")
@@ -90,7 +92,7 @@ class SignatureAdmin(admin.ModelAdmin):
     ]
     actions = [
         "strike_selected", "restore_selected", "resend_confirmation", "confirm_by_hand",
-        "export_delivery", "export_organizer",
+        hide_comments, show_comments, "export_delivery", "export_organizer",
     ]
 
     def has_add_permission(self, request):

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -8,6 +10,17 @@ from signatures.validators import (
     validate_no_control_characters_multiline,
     validate_postal_code,
 )
+
+
+# A share code from ?src= (wa, fb, x, em, link, or an organizer's own): short
+# and slug-like, so that nothing else rides along into the signature row.
+SOURCE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def clean_source(value: str | None) -> str:
+    """The share code if it looks like one, else the empty string (never an error)."""
+    value = (value or "").strip().lower()
+    return value if SOURCE_RE.match(value) else ""
 
 
 class SignatureForm(forms.Form):
@@ -21,12 +34,14 @@ class SignatureForm(forms.Form):
         label=_("Email"),
         max_length=254,
         validators=[validate_no_control_characters],
+        help_text=_("Never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
     postal_code = forms.CharField(
         label=_("ZIP/postal code"),
         max_length=12,
         validators=[validate_no_control_characters],
+        help_text=_("To find your Representative and Senators. Never shown publicly."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "size": "10"}),
     )
     country = forms.ChoiceField(
@@ -48,6 +63,11 @@ class SignatureForm(forms.Form):
     opt_in = forms.BooleanField(
         label=_("Keep me updated about this campaign"), required=False
     )
+    # Never an error: a mangled share code is dropped, the signature is not.
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_source(self):
+        return clean_source(self.cleaned_data.get("source"))
 
     def clean_postal_code(self):
         return normalize_postal_code(self.cleaned_data["postal_code"])

@@ -80,6 +80,10 @@ class Signature(models.Model):
     district_split = models.BooleanField(_("ZIP spans several districts"), default=False)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     public = models.BooleanField(_("show name and comment publicly"), default=False)
+    comment_hidden = models.BooleanField(
+        _("comment hidden"), default=False,
+        help_text=_("Hidden by an organizer: the name still shows, the comment does not."),
+    )
     opt_in = models.BooleanField(_("keep me updated"), default=False)
     language = models.CharField(_("language"), max_length=8, default="en")
     source = models.CharField(_("source"), max_length=64, blank=True, help_text=_("The ?src= code."))
@@ -153,6 +157,42 @@ class Signature(models.Model):
     @property
     def is_counted(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+    @property
+    def public_name(self) -> str:
+        """First name and last initial, as the recent signers list shows them."""
+        parts = self.name.split()
+        if len(parts) < 2:
+            return self.name.strip()
+        return f"{parts[0]} {parts[-1][0]}."
+
+    @property
+    def public_comment(self) -> str:
+        return "" if self.comment_hidden else self.comment
+
+
+class CommentFlag(models.Model):
+    """A visitor's report that a public comment is abusive; organizers decide what to hide.
+
+    One per visitor (a keyed hash of their IP) and signature, so a flag is
+    idempotent and the count is the number of different people who flagged.
+    """
+
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, related_name="comment_flags", verbose_name=_("signature")
+    )
+    visitor_hash = models.CharField(_("visitor hash"), max_length=64)
+    created_at = models.DateTimeField(_("flagged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment flag")
+        verbose_name_plural = _("comment flags")
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "visitor_hash"], name="one_flag_per_visitor"),
+        ]
+
+    def __str__(self):
+        return f"{self.signature_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class CountShardQuerySet(models.QuerySet):

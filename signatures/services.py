@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from signatures import counting, mail, places
 from signatures.canonical import canonical_email
-from signatures.models import Signature, SignatureMail
+from signatures.models import CommentFlag, Signature, SignatureMail
 
 UNIQUE_PER_PERSON = "one_signature_per_person"
 
@@ -274,3 +274,26 @@ def signature_purge_pending(*, older_than: timedelta, batch_size: int = 1000) ->
                 return deleted
             _, per_model = Signature.objects.pending().filter(pk__in=batch).delete()
             deleted += per_model.get(Signature._meta.label, 0)
+def comment_flag(*, signature: Signature, visitor_hash: str) -> bool:
+    """A visitor reports a public comment. Returns False when this visitor had already flagged it.
+
+    Only comments the public can see can be flagged, so the route cannot be
+    used to learn which signatures exist.
+    """
+    if not (signature.public and signature.is_counted and signature.comment):
+        raise ValidationError(_("Only a public comment can be flagged."))
+    with transaction.atomic():
+        _flag, created = CommentFlag.objects.get_or_create(
+            signature=signature, visitor_hash=visitor_hash
+        )
+    return created
+
+
+@transaction.atomic
+def comments_set_hidden(*, signatures, hidden: bool) -> int:
+    """Hide (or show again) the comments of the given signatures. Returns how many changed."""
+    return (
+        Signature.objects.filter(pk__in=[s.pk for s in signatures])
+        .exclude(comment_hidden=hidden)
+        .update(comment_hidden=hidden)
+    )

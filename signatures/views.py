@@ -1,3 +1,6 @@
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -5,15 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
 
+from petition import sharing
 from petition.models import Petition
+from petition.representatives import state_for_postal_code, state_links
 from petition.views import render_petition
 from signatures import services, tokens
 from signatures.forms import EmailForm, SignatureForm
 from signatures.models import Signature
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
+# The state of the ZIP the signer typed, for the thank-you page's links to
+# their members of Congress: kept in the session, never put in a URL.
+SIGNED_STATE_SESSION_KEY = "signed_state"
 
 
 @require_POST
@@ -33,9 +42,18 @@ def sign(request, slug):
     # The same next page whether or not the address had signed before: the
     # site never tells a stranger who has signed.
     request.session[SIGNED_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+    request.session[SIGNED_STATE_SESSION_KEY] = state_for_postal_code(
+        form.cleaned_data["postal_code"], form.cleaned_data["country"]
+    )
     if petition.requires_confirmation:
         return redirect("petition:check_email", slug=petition.slug)
     return redirect("petition:thanks", slug=petition.slug)
+
+
+def visitor_hash(request) -> str:
+    """Who a visitor is, for one-flag-per-person, without storing their IP."""
+    ip = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.IP_HASH_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
 
 
 def _closed(request, petition):
@@ -73,7 +91,13 @@ def send_again(request, slug):
 @require_safe
 def thanks(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
-    return render(request, "signatures/thanks.html", {"petition": petition})
+    context = {
+        "petition": petition,
+        "state": state_links(request.session.get(SIGNED_STATE_SESSION_KEY, "")),
+        "share_links": sharing.share_links(petition),
+        "copy_url": sharing.share_url(petition, "link"),
+    }
+    return render(request, "signatures/thanks.html", context)
 
 
 def _bad_link(request, petition, error):
@@ -154,3 +178,21 @@ def withdraw_request(request, slug):
 def withdraw_requested(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return render(request, "signatures/withdraw_requested.html", {"petition": petition})
+
+
+@require_POST
+@ratelimit(key="ip", rate="30/h", method="POST", block=False)
+def flag_comment(request, slug, pk):
+    """Anyone may report a public comment; an organizer decides whether to hide it."""
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    signature = get_object_or_404(Signature.objects.public(), petition=petition, pk=pk)
+    if getattr(request, "limited", False):
+        messages.warning(request, _("You have sent many reports. Please try again later."))
+    else:
+        try:
+            services.comment_flag(signature=signature, visitor_hash=visitor_hash(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you. An organizer will review this comment."))
+    return redirect(f"{petition.get_absolute_url()}#signers")

@@ -23,3 +23,8 @@ def test_pending_signatures_are_not_in_the_count(client, make_petition, signer_d
 
 def test_an_unknown_petition_is_404(client, db):
     assert client.get(reverse("petition:count_json", args=["nope"])).status_code == 404
+
+
+def test_it_may_be_cached_for_a_few_seconds_by_anyone(client, petition):
+    response = client.get(reverse("petition:count_json", args=[petition.slug]))
+    assert response["Cache-Control"] == "public, max-age=5"

@@ -1,0 +1,71 @@
+"""Browser tests: Playwright driving Debian's Chromium against the real site under gunicorn.
+
+Chromium comes from the system package (`apt-get install chromium`; `make test`
+and CI install it when missing), never from `playwright install`, which
+downloads its own build. Without it these tests fail, they do not skip: a
+suite that silently stops checking the pages people use is worse than a red one.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.live import collect_static, gunicorn
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
+            "(make test does so when run as root), or set CHROMIUM to its path."
+        )
+    # Playwright's sync API keeps an event loop on the test thread for as long
+    # as it runs; Django's ORM refuses to run beside one unless told that the
+    # test itself wants this (the browser and the database are in other processes).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(django_db_setup):
+    """The site under gunicorn with production settings, on the test database, for the whole run.
+
+    Each test makes its own petition with `transaction=True`, so the server sees it.
+    """
+    collect_static()
+    with gunicorn(workers=2) as server:
+        yield server
+
+
+@pytest.fixture
+def phone(browser, site):
+    """A fresh phone-sized browser (its own cookies) pointed at the site."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(base_url=site.url, **{**PHONE, **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

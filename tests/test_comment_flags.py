@@ -1,0 +1,93 @@
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from signatures import services
+from signatures.models import CommentFlag
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "comment-flags"}
+    }
+
+
+def flag_url(signature):
+    return reverse("petition:flag_comment", args=[signature.petition.slug, signature.pk])
+
+
+def public_comment(petition, signer_data, **overrides):
+    data = signer_data(comment="Something rude", **overrides)
+    return services.signature_create(petition=petition, **data, public=True).signature
+
+
+def test_anyone_can_flag_a_public_comment_once_per_visitor(client, petition, signer_data):
+    signature = public_comment(petition, signer_data)
+    for _ in range(3):
+        response = client.post(flag_url(signature), REMOTE_ADDR="203.0.113.7")
+        assert response.status_code == 302
+        assert response["Location"].endswith("#signers")
+    client.post(flag_url(signature), REMOTE_ADDR="198.51.100.2")
+    assert CommentFlag.objects.filter(signature=signature).count() == 2
+    # Only a keyed hash of the visitor's address is kept.
+    assert not CommentFlag.objects.filter(visitor_hash__contains="203.0.113.7").exists()
+
+
+def test_the_visitor_is_thanked_on_the_campaign_page(client, petition, signer_data):
+    signature = public_comment(petition, signer_data)
+    page = client.post(flag_url(signature), follow=True).content.decode()
+    assert "Thank you. An organizer will review this comment." in page
+
+
+def test_private_or_uncounted_signatures_cannot_be_flagged(client, make_petition, signer_data):
+    petition = make_petition()
+    private = services.signature_create(petition=petition, **signer_data(comment="hi"), public=False).signature
+    assert client.post(flag_url(private)).status_code == 404
+    pending_petition = make_petition(requires_confirmation=True)
+    pending = public_comment(pending_petition, signer_data)
+    assert client.post(flag_url(pending)).status_code == 404
+    no_comment = services.signature_create(
+        petition=petition, **signer_data(email="b@example.org"), public=True
+    ).signature
+    page = client.post(flag_url(no_comment), follow=True).content.decode()
+    assert "Only a public comment can be flagged." in page
+    assert not CommentFlag.objects.exists()
+
+
+def test_a_visitor_who_sends_too_many_reports_is_asked_to_wait(client, petition, signer_data):
+    signatures = [public_comment(petition, signer_data, email=f"s{n}@example.org") for n in range(31)]
+    for signature in signatures[:30]:
+        client.post(flag_url(signature), REMOTE_ADDR="203.0.113.9")
+    page = client.post(flag_url(signatures[30]), REMOTE_ADDR="203.0.113.9", follow=True).content.decode()
+    assert "You have sent many reports. Please try again later." in page
+    assert CommentFlag.objects.count() == 30
+
+
+def test_flagging_needs_a_post(client, petition, signer_data):
+    signature = public_comment(petition, signer_data)
+    assert client.get(flag_url(signature)).status_code == 405
+    assert not CommentFlag.objects.exists()
+
+
+def test_an_organizer_hides_flagged_comments_from_the_admin(client, petition, signer_data):
+    flagged = public_comment(petition, signer_data)
+    quiet = public_comment(petition, signer_data, email="quiet@example.org")
+    client.post(flag_url(flagged))
+    admin = User.objects.create_superuser("organizer", "o@example.org", "a-long-enough-password")
+    client.force_login(admin)
+    changelist = reverse("admin:signatures_signature_changelist")
+
+    listed = client.get(changelist + "?comment_moderation=flagged").context["cl"].result_list
+    assert list(listed) == [flagged]
+
+    response = client.post(
+        changelist, {"action": "hide_comments", ACTION_CHECKBOX_NAME: [flagged.pk]}, follow=True
+    )
+    assert "1 comment hidden." in response.content.decode()
+    flagged.refresh_from_db(), quiet.refresh_from_db()
+    assert (flagged.comment_hidden, quiet.comment_hidden) == (True, False)
+    # Both said the same; only the comment that was not hidden is still shown.
+    assert client.get(petition.get_absolute_url()).content.decode().count("Something rude") == 1

@@ -1,0 +1,117 @@
+import ast
+import gettext
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from petition.models import Petition
+from signatures.models import Signature
+from tests.live import BASE_DIR
+
+LOCALE = BASE_DIR / "locale" / "es" / "LC_MESSAGES"
+SLUG = "protect-migrant-children-and-families"
+
+
+@pytest.fixture(autouse=True)
+def english_in_the_test_thread():
+    """The test client runs views in this thread, and LocaleMiddleware leaves a Spanish
+    page's language active after it: reset it so URLs built here are the English ones."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+def po_entries():
+    """(context, msgid) of every entry in the .po file, read without gettext tools."""
+    entries, current, field = [], {}, None
+    for line in (LOCALE / "django.po").read_text(encoding="utf-8").splitlines() + [""]:
+        match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
+        if match:
+            field = match.group(1)
+            current[field] = ast.literal_eval(match.group(2))
+        elif line.startswith('"') and field:
+            current[field] += ast.literal_eval(line)
+        elif not line.strip() and current:
+            entries.append(current)
+            current, field = {}, None
+    return [e for e in entries if e.get("msgid")]
+
+
+def test_every_interface_string_is_translated_and_compiled():
+    with open(LOCALE / "django.mo", "rb") as mo:
+        catalog = gettext.GNUTranslations(mo)
+    entries = po_entries()
+    assert len(entries) > 100
+    for entry in entries:
+        if "msgid_plural" in entry:
+            assert entry["msgstr[0]"] and entry["msgstr[1]"], entry["msgid"]
+            assert catalog.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr[1]"]
+        elif "msgctxt" in entry:
+            assert catalog.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"] != ""
+        else:
+            # The compiled .mo must be in step with the .po (it is committed, built by hand).
+            assert catalog.gettext(entry["msgid"]) == entry["msgstr"] != "", entry["msgid"]
+    assert "fuzzy" not in (LOCALE / "django.po").read_text(encoding="utf-8")
+
+
+def test_the_first_campaign_is_in_spanish_too(client, db):
+    petition = Petition.objects.get(slug=SLUG)
+    assert petition.title_es.startswith("Protejamos a los niños y las familias migrantes")
+    assert len(petition.targets_es.splitlines()) == len(petition.targets.splitlines()) == 6
+    assert "https://www.house.gov/representatives/find-your-representative" in petition.body_es
+    assert "https://www.raicestexas.org/" in petition.body_es
+    assert petition.summary_es
+    html = client.get("/es/").content.decode()
+    assert '<html lang="es">' in html
+    assert "Protejamos a los niños" in html and "Servicio de Inmigración y Control de Aduanas" in html
+    assert "Firmar la petición" in html and '<div lang="es">' in html
+
+
+def test_english_text_shown_on_a_spanish_page_is_marked_as_english(client, make_petition):
+    petition = make_petition(body="Please sign.", body_es="")
+    with translation.override("es"):
+        url = petition.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert '<html lang="es">' in html and '<div lang="en"><p>Please sign.</p>' in html
+
+
+def test_the_language_switch_is_remembered(client, petition):
+    english = petition.get_absolute_url()
+    response = client.get(reverse("switch_language", args=["es"]), {"next": english})
+    assert response["Location"] == f"/es/petitions/{petition.slug}/"
+    # Later, an English link brings this reader to the Spanish page ...
+    assert client.get(english + "?src=wa")["Location"] == f"/es/petitions/{petition.slug}/?src=wa"
+    # ... until they choose English again.
+    client.get(reverse("switch_language", args=["en"]), {"next": response["Location"]})
+    assert client.get(english).status_code == 200
+
+
+def test_the_switch_refuses_other_sites_and_unknown_languages(client, petition):
+    away = client.get(reverse("switch_language", args=["es"]), {"next": "https://evil.example/"})
+    assert away["Location"] == "/es/"
+    assert client.get(reverse("switch_language", args=["xx"]), {"next": "/"}).status_code == 404
+
+
+def test_a_reader_who_never_chose_gets_the_language_of_the_url(client, petition):
+    response = client.get(petition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200 and '<html lang="en">' in response.content.decode()
+
+
+def test_a_signature_made_in_spanish_is_stored_as_spanish(client, petition, signer_data):
+    with translation.override("es"):
+        url = reverse("petition:sign", args=[petition.slug])
+    response = client.post(url, signer_data())
+    assert response["Location"] == f"/es/petitions/{petition.slug}/thanks/"
+    assert Signature.objects.get().language == "es"
+    assert "Gracias por firmar" in client.get(response["Location"]).content.decode()
+
+
+def test_switching_language_from_a_form_with_errors_lands_on_the_campaign_page(client, petition, signer_data):
+    html = client.post(reverse("petition:sign", args=[petition.slug]), signer_data(email="x")).content.decode()
+    assert f'/language/es/?next=%2Fpetitions%2F{petition.slug}%2F"' in html
+
+
+def test_the_first_campaign_has_next_goals_past_ten_thousand(db):
+    assert Petition.objects.get(slug=SLUG).target_for(10_000) == 15_000
