@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from signatures.bot_trap import BotTrapForm
 from signatures.validators import (
     normalize_postal_code,
     validate_no_control_characters,
@@ -10,7 +11,7 @@ from signatures.validators import (
 )
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(BotTrapForm):
     name = forms.CharField(
         label=_("Full name"),
         max_length=200,

@@ -5,12 +5,15 @@ from django.views.decorators.http import require_safe, require_POST
 from petition.models import Petition
 from petition.views import render_petition
 from signatures import services
+from signatures.abuse import request_signals
 from signatures.forms import SignatureForm
+from signatures.ratelimits import sign_limits
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 
 
 @require_POST
+@sign_limits
 def sign(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     if not petition.is_open:
@@ -20,7 +23,8 @@ def sign(request, slug):
         return render_petition(request, petition, form=form, status=400)
     try:
         services.signature_create(
-            petition=petition, **form.cleaned_data, language=get_language() or "en"
+            petition=petition, **form.cleaned_data, **request_signals(request),
+            language=get_language() or "en",
         )
     except services.PetitionClosed:  # it closed while this request ran
         return _closed(request, petition)
