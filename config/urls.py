@@ -5,9 +5,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from petition import views as petition_views
+from signatures.ratelimits import admin_login
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # Before admin's own URLs, so that this limited sign-in view answers for them.
+    path(f"{settings.ADMIN_URL}login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ signing many times, but the address cannot be recovered without the key.
 import hashlib
 import hmac
 import ipaddress
+import re
 import time
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
@@ -60,8 +61,9 @@ def ip_hash(ip: str) -> str:
 
 # Checked in order: several browsers name others in their user agent
 # (Chrome says Safari, Edge says Chrome), so the more specific come first.
+_BOT = re.compile(r"bot\b|crawl|spider|slurp")
 _USER_AGENT_FAMILIES = [
-    ("bot", "Bot"), ("crawl", "Bot"), ("spider", "Bot"), ("headless", "Headless"),
+    ("headless", "Headless"),
     ("curl/", "curl"), ("wget/", "Wget"), ("python", "Python"), ("go-http-client", "Go"),
     ("java/", "Java"), ("okhttp", "OkHttp"), ("node", "Node"),
     ("edg/", "Edge"), ("opr/", "Opera"), ("samsungbrowser", "Samsung Internet"),
@@ -75,6 +77,8 @@ def user_agent_family(user_agent: str) -> str:
     if not user_agent.strip():
         return "None"
     lowered = user_agent[:1000].lower()
+    if _BOT.search(lowered):
+        return "Bot"
     for needle, family in _USER_AGENT_FAMILIES:
         if needle in lowered:
             return family
