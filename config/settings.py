@@ -206,7 +206,9 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", "1")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD")
+# The preload flag only consents to the browsers' preload list; submitting the
+# domain there is a separate, deliberate step.
+SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", "1")
 # The number of reverse proxies in front of gunicorn (load balancer, CDN...).
 # Only then are X-Forwarded-For and X-Forwarded-Proto believed, and the client
 # address is read that many entries from the right of X-Forwarded-For.
