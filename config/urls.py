@@ -19,5 +19,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", petition_views.home, name="home"),
     path("petitions/", include("petition.urls")),
+    path("privacy/", petition_views.privacy, name="privacy"),
     prefix_default_language=False,
 )

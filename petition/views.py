@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -38,3 +39,8 @@ def count_json(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return JsonResponse({"count": count_for(petition), "goal": petition.goal})
 
+
+
+@require_safe
+def privacy(request):
+    return render(request, "privacy.html", {"retention_days": settings.RETENTION_DAYS})
