@@ -6,7 +6,7 @@ from signatures.models import Signature
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = ["name", "petition", "status", "country", "region", "created_at"]
-    list_filter = ["status", "petition"]
+    list_filter = ["status", "petition", "email_disposable"]
     search_fields = ["name", "email_canonical", "postal_code"]
     list_select_related = ["petition"]
     show_full_result_count = False
@@ -16,3 +16,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# The abuse-review admin (allow-list, activity, invalidations) lives beside this one.
+from signatures import abuse_admin  # noqa: E402,F401

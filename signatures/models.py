@@ -188,8 +188,10 @@ class AllowListEntry(models.Model):
         return f"{self.network} ({self.note})"
 
     def clean(self):
-        if self.network:
+        try:
             self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+        except ValueError:
+            pass  # the field's validator has already reported it
 
 
 class InvalidationBatch(models.Model):
@@ -218,6 +220,10 @@ class InvalidationBatch(models.Model):
         related_name="+", verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("undone by"),
+    )
     signatures = models.ManyToManyField(
         Signature, blank=True, related_name="invalidation_batches", verbose_name=_("signatures struck")
     )
@@ -235,4 +241,9 @@ class InvalidationBatch(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.petition}: {self.reason}"
+        return f"#{self.pk} {self.petition}: {self.reason}"
+
+    @property
+    def strike_reason(self) -> str:
+        """The reason written on each signature it strikes; undo restores only those still bearing it."""
+        return f"Invalidation #{self.pk}: {self.reason}"[:300]
