@@ -67,3 +67,16 @@ def test_admin_pages_work_under_the_policy(client, make_petition):
         assert scripts and all('src="/' in tag for tag in scripts), url
         assert "<style" not in html
         assert not re.search(r"<[^>]+\son(click|load|submit|change)=", html)
+
+
+def test_the_admin_path_is_configurable_and_its_sign_in_stays_limited():
+    probe = (
+        "import django; django.setup(); from django.urls import reverse, resolve; "
+        "print(reverse('admin:index')); print(resolve(reverse('admin:login')).func.__module__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "ADMIN_URL": "/backstage-7f3/"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/backstage-7f3/", "signatures.ratelimits"]
