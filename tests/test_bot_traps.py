@@ -20,13 +20,15 @@ def post(petition, data, **extra):
     "trap",
     [
         {"website": "http://spam.example"},
-        {"started": form_started_token(time.time())},  # sent back at once
+        {"started": "now"},  # sent back at once
         {"started": ""},
         {"started": "1700000000:forged-signature"},
     ],
     ids=["honeypot", "too-fast", "no-timestamp", "forged-timestamp"],
 )
 def test_a_bot_sees_the_normal_next_page_and_is_flagged_not_counted(petition, signer_data, trap):
+    if trap.get("started") == "now":
+        trap = {"started": form_started_token(time.time())}
     response = post(petition, {**form_fields(), **signer_data(), **trap})
     assert response.status_code == 302
     assert response["Location"].endswith(f"/petitions/{petition.slug}/thanks/")
