@@ -149,3 +149,18 @@ def test_an_allow_list_entry_must_be_an_address_or_network(client, organizer):
     })
     assert response.status_code == 200
     assert "Enter an IP address like" in response.content.decode()
+
+
+def test_organizers_undo_a_batch_from_the_admin_list(client, make_petition, organizer,
+                                                     django_capture_on_commit_callbacks):
+    petition = make_petition()
+    signed(petition, 2, BAD)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = invalidation_create(petition=petition, by=organizer, reason="x", previewed_count=2, ip_hash=BAD)
+    client.force_login(organizer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:signatures_invalidationbatch_changelist"),
+                               {"action": "undo", "_selected_action": [batch.pk]})
+    assert response.status_code == 302
+    assert InvalidationBatch.objects.get(pk=batch.pk).undone_by == organizer
+    assert count_for(petition) == 2
