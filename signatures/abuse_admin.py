@@ -114,7 +114,7 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/signatures/invalidation_form.html", context)
 
     @admin.action(description=_("Undo the selected invalidations (restore their signatures)"),
-                  allowed_permissions=["add"])
+                  permissions=["add"])
     def undo(self, request, queryset):
         for batch in queryset:
             try:
