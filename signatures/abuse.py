@@ -48,6 +48,8 @@ def _valid_ip(value: str) -> bool:
 def ip_key(ip: str) -> str:
     """The unit that limits and hashes count: an IPv4 address, or an IPv6 /64 (one subscriber)."""
     address = ipaddress.ip_address(ip)
+    if address.version == 6 and address.ipv4_mapped:  # a dual-stack socket's view of IPv4
+        address = address.ipv4_mapped
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address) + "/64"
     return str(address)

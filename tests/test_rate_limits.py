@@ -163,3 +163,10 @@ def test_admin_sign_in_is_limited_per_username_across_addresses(db, settings):
         for n in range(3)
     ]
     assert codes == [200, 200, 429]
+
+
+def test_ipv4_clients_seen_through_a_dual_stack_socket_are_limited_one_by_one(make_petition):
+    petition = make_petition(ip_burst_limit=1)
+    assert sign(petition, "a@example.org", ip="::ffff:198.51.100.7").status_code == 302
+    assert sign(petition, "b@example.org", ip="::ffff:198.51.100.8").status_code == 302
+    assert sign(petition, "c@example.org", ip="198.51.100.7").status_code == 429
