@@ -27,13 +27,18 @@ MINUTE, HOUR = 60, 3600
 
 def over_limit(request, *, group: str, value: str, limit: int, seconds: int) -> bool:
     """Count this request against (group, value); True when it goes over limit."""
+    # Once the cache has failed, the request's other limits skip it rather
+    # than each wait for their own timeout.
+    if getattr(request, "_rate_limit_cache_down", False):
+        return False
     try:
         usage = get_usage(
             request, group=group, key=lambda _group, _request: value,
             rate=(limit, seconds), increment=True,
         )
     except (RedisError, OSError) as error:
-        logger.warning("Rate limit %s not applied, the cache is unavailable: %s", group, error)
+        logger.warning("Rate limits not applied, the cache is unavailable: %s", error)
+        request._rate_limit_cache_down = True
         return False
     return usage is not None and usage["should_limit"]
 

@@ -142,7 +142,8 @@ def test_signing_goes_on_unlimited_when_the_cache_is_down(make_petition, setting
         codes = [sign(petition, f"d{n}@example.org").status_code for n in range(3)]
     assert codes == [302, 302, 302]
     assert Signature.objects.filter(petition=petition).count() == 3
-    assert "cache is unavailable" in caplog.text
+    # One warning per request: after the first failure its other limits skip the cache.
+    assert caplog.text.count("cache is unavailable") == 3
 
 
 def test_admin_sign_in_is_rate_limited(db, settings):
