@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -171,3 +172,10 @@ def test_ipv4_clients_seen_through_a_dual_stack_socket_are_limited_one_by_one(ma
     assert sign(petition, "a@example.org", ip="::ffff:198.51.100.7").status_code == 302
     assert sign(petition, "b@example.org", ip="::ffff:198.51.100.8").status_code == 302
     assert sign(petition, "c@example.org", ip="198.51.100.7").status_code == 429
+
+
+def test_organizers_see_and_edit_the_limits_on_the_petition_admin_page(client, petition):
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", None))
+    html = client.get(reverse("admin:petition_petition_change", args=[petition.pk])).content.decode()
+    for field, default in [("ip_burst_limit", 30), ("ip_hourly_limit", 600), ("email_hourly_limit", 5)]:
+        assert f'name="{field}" value="{default}"' in html
