@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,9 @@ def gunicorn(*, workers: int = 2, env: dict | None = None, ready_path: str = "/"
         "DB_CONN_MAX_AGE": "0",
         # Test clients send the sign form back at once, faster than a person.
         "SIGN_MIN_SECONDS": "0",
+        # Rate-limit counters of their own when REDIS_URL points at a shared,
+        # long-lived Redis (servers that must share a limit pass the same one).
+        "CACHE_KEY_PREFIX": f"live-test-{uuid.uuid4().hex}",
         **(env or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
