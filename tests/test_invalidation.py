@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -164,3 +165,16 @@ def test_organizers_undo_a_batch_from_the_admin_list(client, make_petition, orga
     assert response.status_code == 302
     assert InvalidationBatch.objects.get(pk=batch.pk).undone_by == organizer
     assert count_for(petition) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_runs_the_queued_invalidation(make_petition, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    organizer = User.objects.create_superuser("org2", "org2@example.org", None)
+    petition = make_petition()
+    signed(petition, 3, BAD)
+    invalidation_create(petition=petition, by=organizer, reason="Worker", previewed_count=3, ip_hash=BAD)
+    assert count_for(petition) == 3  # queued, not yet run
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert count_for(petition) == 0
+    assert InvalidationBatch.objects.get().struck_count == 3
