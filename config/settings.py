@@ -214,7 +214,6 @@ SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", "1")
 # address is read that many entries from the right of X-Forwarded-For.
 TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Scripts and styles only from this site or carrying the per-response nonce
 # (Django admin's templates add it). Style attributes stay allowed: they
 # cannot run code, and the progress bar's width is one.
