@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +98,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -131,6 +135,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
+            # A Redis that is down or unreachable must cost a request half a
+            # second at most: rate limits then fail open (signatures/ratelimits.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -200,10 +207,48 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", "1")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD")
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if envint("TRUSTED_PROXIES", 0) else None
+# The preload flag only consents to the browsers' preload list; submitting the
+# domain there is a separate, deliberate step.
+SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", "1")
+# The number of reverse proxies in front of gunicorn (load balancer, CDN...).
+# Only then are X-Forwarded-For and X-Forwarded-Proto believed, and the client
+# address is read that many entries from the right of X-Forwarded-For.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+# Scripts and styles only from this site or carrying the per-response nonce
+# (Django admin's templates add it). Style attributes stay allowed: they
+# cannot run code, and the progress bar's width is one.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Features the site never uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=()"
 )
+
+# Rate limits (django-ratelimit) count in the default cache: Redis when
+# REDIS_URL is set, so every process and host shares them. When the cache is
+# down they fail open, on purpose: losing real signers is worse than a short
+# unlimited window, and confirmation, the honeypot and flagging still apply.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_CACHE_PREFIX = "rl:"
+# Admin sign-in attempts: per client address and per username, over 15 minutes.
+ADMIN_LOGIN_LIMIT = envint("ADMIN_LOGIN_LIMIT", 10)
+# A sign form sent back sooner than this after it was shown is taken for a bot:
+# the signature is stored as flagged and not counted.
+SIGN_MIN_SECONDS = envint("SIGN_MIN_SECONDS", 3)
+# Days after a petition closes before `manage.py anonymise_closed` removes
+# its signers' personal data (counts and per-state totals stay).
+RETENTION_DAYS = envint("RETENTION_DAYS", 90)
 
 # Signing and counting.
 # Number of counter rows per petition: signing adds to one chosen at random,

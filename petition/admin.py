@@ -31,11 +31,16 @@ class PetitionAdmin(admin.ModelAdmin):
         "links", "created_at", "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status", "featured", "goal", "requires_confirmation", "opens_at", "closes_at"]}),
+        (None, {"fields": ["title", "slug", "summary", "status", "featured", "goal", "milestones", "requires_confirmation", "opens_at", "closes_at"]}),
         (_("Results"), {"fields": ["signature_count", "confirmation_rate_display", "links"]}),
         (_("English text"), {"fields": ["body", "body_preview", "targets"]}),
         (_("Spanish text"), {"fields": ["title_es", "summary_es", "body_es", "body_es_preview", "targets_es"]}),
         (_("Links on the thank-you page"), {"fields": ["find_representative_url", "find_senators_url", "donate_url", "volunteer_url"]}),
+        (_("Signing limits"), {
+            "fields": ["ip_burst_limit", "ip_hourly_limit", "email_hourly_limit"],
+            "description": _("Per address and per email. For an event where many people sign from one "
+                             "connection, add an allow-list entry instead of raising these."),
+        }),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
 

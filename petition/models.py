@@ -73,6 +73,22 @@ class Petition(models.Model):
         _("find your Senators link"), blank=True,
         default="https://www.senate.gov/senators/senators-contact.htm",
     )
+    # Signing limits. Defaults suit a viral campaign: carrier-grade NAT puts
+    # many phones behind one address, so the per-address limits stop mass
+    # signing by one machine, not a busy mobile network. Allow-list entries
+    # lift the address limits for an event; the per-email limit always holds.
+    ip_burst_limit = models.PositiveIntegerField(
+        _("signatures per address per minute"), default=30, validators=[MinValueValidator(1)],
+        help_text=_("Sign-form submissions from one IP address (or IPv6 /64) in one minute."),
+    )
+    ip_hourly_limit = models.PositiveIntegerField(
+        _("signatures per address per hour"), default=600, validators=[MinValueValidator(1)],
+        help_text=_("Sign-form submissions from one IP address (or IPv6 /64) in one hour."),
+    )
+    email_hourly_limit = models.PositiveIntegerField(
+        _("submissions per email address per hour"), default=5, validators=[MinValueValidator(1)],
+        help_text=_("Sign-form submissions with one email address in one hour."),
+    )
     donate_url = models.URLField(_("donate link"), blank=True)
     volunteer_url = models.URLField(_("volunteer link"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

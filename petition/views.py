@@ -131,3 +131,7 @@ def switch_language(request, code):
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+@require_safe
+def privacy(request):
+    return render(request, "privacy.html", {"retention_days": settings.RETENTION_DAYS})

@@ -71,7 +71,7 @@ class SignatureAdmin(admin.ModelAdmin):
     list_filter = [
         "petition", "status", StateFilter, DistrictFilter, CountryFilter,
         ("created_at", admin.DateFieldListFilter), "public", "opt_in", LanguageFilter, SourceFilter,
-        CommentModerationFilter,
+        CommentModerationFilter, "email_disposable",
     ]
     search_fields = ["name", "email_canonical", "postal_code"]
     search_help_text = _("A name (or part of it), a full email address, or a ZIP code (or its start).")
@@ -301,3 +301,7 @@ class SignatureMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The abuse-review admin (allow-list, activity, invalidations) lives beside this one.
+from signatures import abuse_admin  # noqa: E402,F401

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from signatures.bot_trap import BotTrapForm
 from signatures.validators import (
     normalize_postal_code,
     validate_no_control_characters,
@@ -23,7 +24,7 @@ def clean_source(value: str | None) -> str:
     return value if SOURCE_RE.match(value) else ""
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(BotTrapForm):
     name = forms.CharField(
         label=_("Full name"),
         max_length=200,

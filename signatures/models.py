@@ -1,3 +1,4 @@
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from petition.models import Petition
+from signatures.validators import validate_ip_network
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -103,6 +105,12 @@ class Signature(models.Model):
     user_agent_family = models.CharField(_("browser"), max_length=40, blank=True)
     fill_seconds = models.PositiveIntegerField(_("seconds to fill the form"), null=True, blank=True)
     email_domain = models.CharField(_("email domain"), max_length=254, blank=True)
+    email_disposable = models.BooleanField(
+        _("disposable email domain"), default=False,
+        help_text=_("The domain is on the maintained list of throwaway-address providers."),
+    )
+    # Set once the retention command has removed the signer's personal data.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -347,3 +355,108 @@ class SignatureExport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.actor} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AllowListEntryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(expires_at__gt=timezone.now())
+
+    def covers(self, ip: str) -> bool:
+        address = ipaddress.ip_address(ip)
+        return any(
+            address in ipaddress.ip_network(entry.network, strict=False)
+            for entry in self.active().only("network")
+        )
+
+
+class AllowListEntry(models.Model):
+    """An address or network whose signers skip the per-address limits for a while.
+
+    For a signing table at a rally or community centre, where many people sign
+    from one connection. The per-email limit still applies.
+    """
+
+    network = models.CharField(
+        _("IP address or network"), max_length=50, validators=[validate_ip_network],
+        help_text=_("One address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/48)."),
+    )
+    expires_at = models.DateTimeField(
+        _("expires"), help_text=_("Keep it short: the end of the event.")
+    )
+    note = models.CharField(_("note"), max_length=200, help_text=_("Which event, who asked."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AllowListEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("allow-list entry")
+        verbose_name_plural = _("allow-list entries")
+        ordering = ["-expires_at"]
+
+    def __str__(self):
+        return f"{self.network} ({self.note})"
+
+    def clean(self):
+        try:
+            self.network = str(ipaddress.ip_network(self.network.strip(), strict=False))
+        except ValueError:
+            pass  # the field's validator has already reported it
+
+
+class InvalidationBatch(models.Model):
+    """Signatures struck together by criteria, so that they can be restored together."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        UNDOING = "undoing", _("Being undone")
+        UNDONE = "undone", _("Undone")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="+", verbose_name=_("petition")
+    )
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True)
+    email_domain = models.CharField(_("email domain"), max_length=254, blank=True)
+    signed_from = models.DateTimeField(_("signed from"), null=True, blank=True)
+    signed_until = models.DateTimeField(_("signed until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    previewed_count = models.PositiveIntegerField(_("matching when previewed"))
+    struck_count = models.PositiveIntegerField(_("struck"), default=0)
+    restored_count = models.PositiveIntegerField(_("restored"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("undone by"),
+    )
+    signatures = models.ManyToManyField(
+        Signature, blank=True, related_name="invalidation_batches", verbose_name=_("signatures struck")
+    )
+
+    class Meta:
+        verbose_name = _("invalidation")
+        verbose_name_plural = _("invalidations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(ip_hash="") | ~Q(email_domain="")
+                | Q(signed_from__isnull=False) | Q(signed_until__isnull=False),
+                name="invalidation_has_a_criterion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.petition}: {self.reason}"
+
+    @property
+    def strike_reason(self) -> str:
+        """The reason written on each signature it strikes; undo restores only those still bearing it."""
+        return f"Invalidation #{self.pk}: {self.reason}"[:300]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from signatures import counting, mail, places
+from signatures.abuse import is_disposable
 from signatures.canonical import canonical_email
 from signatures.models import CommentFlag, Signature, SignatureMail
 
@@ -78,6 +79,7 @@ def signature_create(
         user_agent_family=user_agent_family,
         fill_seconds=fill_seconds,
         email_domain=canonical_email(email).rpartition("@")[2],
+        email_disposable=is_disposable(canonical_email(email).rpartition("@")[2]),
     )
     # Field validation only: uniqueness is left to the database constraint
     # below, which is the one check that holds under concurrent requests.

@@ -1,3 +1,4 @@
+import ipaddress
 import re
 import unicodedata
 
@@ -49,3 +50,13 @@ def validate_postal_code(value: str, country: str) -> None:
             _("Enter a postal code of up to 12 letters, digits, spaces or hyphens."),
             code="invalid_postal_code",
         )
+
+
+def validate_ip_network(value: str) -> None:
+    try:
+        ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        raise ValidationError(
+            _("Enter an IP address like 203.0.113.7 or a network like 203.0.113.0/24."),
+            code="invalid_network",
+        ) from None

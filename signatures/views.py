@@ -1,6 +1,3 @@
-import hashlib
-import hmac
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +6,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.decorators import ratelimit
 
 from petition import sharing
 from petition.models import Petition
@@ -17,7 +13,9 @@ from petition.representatives import state_for_postal_code, state_links
 from petition.views import render_petition
 from signatures import services, tokens
 from signatures.forms import EmailForm, SignatureForm
+from signatures.abuse import client_ip, ip_hash, request_signals
 from signatures.models import Signature
+from signatures.ratelimits import HOUR, over_limit, sign_limits
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 # The state of the ZIP the signer typed, for the thank-you page's links to
@@ -26,6 +24,7 @@ SIGNED_STATE_SESSION_KEY = "signed_state"
 
 
 @require_POST
+@sign_limits
 def sign(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     if not petition.is_open:
@@ -35,7 +34,8 @@ def sign(request, slug):
         return render_petition(request, petition, form=form, status=400)
     try:
         services.signature_create(
-            petition=petition, **form.cleaned_data, language=get_language() or "en"
+            petition=petition, **form.cleaned_data, **request_signals(request),
+            language=get_language() or "en",
         )
     except services.PetitionClosed:  # it closed while this request ran
         return _closed(request, petition)
@@ -48,12 +48,6 @@ def sign(request, slug):
     if petition.requires_confirmation:
         return redirect("petition:check_email", slug=petition.slug)
     return redirect("petition:thanks", slug=petition.slug)
-
-
-def visitor_hash(request) -> str:
-    """Who a visitor is, for one-flag-per-person, without storing their IP."""
-    ip = request.META.get("REMOTE_ADDR", "")
-    return hmac.new(settings.IP_HASH_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
 
 
 def _closed(request, petition):
@@ -181,16 +175,17 @@ def withdraw_requested(request, slug):
 
 
 @require_POST
-@ratelimit(key="ip", rate="30/h", method="POST", block=False)
 def flag_comment(request, slug, pk):
     """Anyone may report a public comment; an organizer decides whether to hide it."""
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     signature = get_object_or_404(Signature.objects.public(), petition=petition, pk=pk)
-    if getattr(request, "limited", False):
+    # One report per visitor (the keyed hash of their address, never the address).
+    visitor = ip_hash(client_ip(request))
+    if over_limit(request, group="flag-comment", value=visitor, limit=30, seconds=HOUR):
         messages.warning(request, _("You have sent many reports. Please try again later."))
     else:
         try:
-            services.comment_flag(signature=signature, visitor_hash=visitor_hash(request))
+            services.comment_flag(signature=signature, visitor_hash=visitor)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -1,9 +1,12 @@
 import itertools
+import time
+import uuid
 
 import pytest
 from django.test import Client
 
 from petition.models import Petition
+from signatures.abuse import form_started_token
 
 _slugs = itertools.count()
 
@@ -15,6 +18,17 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def own_rate_limit_counters(settings):
+    """Each test counts rate limits under its own prefix: the Redis in CI is shared and outlives a run."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:test:{uuid.uuid4().hex}:"
+
+
+def form_fields(**overrides) -> dict:
+    """The hidden fields a browser sends back with the sign form, shown a minute ago."""
+    return {"started": form_started_token(time.time() - 60), "website": "", **overrides}
 
 
 @pytest.fixture

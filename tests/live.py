@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,11 @@ def gunicorn(*, workers: int = 2, env: dict | None = None, ready_path: str = "/"
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": str(workers),
         "DB_CONN_MAX_AGE": "0",
+        # Test clients send the sign form back at once, faster than a person.
+        "SIGN_MIN_SECONDS": "0",
+        # Rate-limit counters of their own when REDIS_URL points at a shared,
+        # long-lived Redis (servers that must share a limit pass the same one).
+        "CACHE_KEY_PREFIX": f"live-test-{uuid.uuid4().hex}",
         **(env or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
@@ -143,11 +149,14 @@ class Browserless:
         """GET the campaign page, then POST its form with the CSRF token it carries."""
         status, _headers, html = self.get(petition_path)
         assert status == 200, status
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
         action = re.search(r'<form class="sign-form" method="post" action="([^"]+)"', html)
-        data = dict(fields)
-        if token:
-            data["csrfmiddlewaretoken"] = token.group(1)
+        # Hidden inputs as a browser sends them (the CSRF token, the form's timestamp).
+        data = {
+            name: value for name, value in re.findall(
+                r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html
+            )
+        }
+        data.update(fields)
         return self.post(action.group(1), data)
 
 

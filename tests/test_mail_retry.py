@@ -15,6 +15,7 @@ from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail
 from signatures.services import signature_resend_confirmation
 from tests.mailtools import FailingSMTPBackend, link, run_worker
+from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,7 +35,7 @@ def smtp_down(settings):
 
 
 def sign(client, petition, data):
-    return client.post(reverse("petition:sign", args=[petition.slug]), data)
+    return client.post(reverse("petition:sign", args=[petition.slug]), form_fields(**data))
 
 
 def test_it_retries_until_the_server_recovers_then_sends_once(client, petition, signer_data, smtp_down, settings):

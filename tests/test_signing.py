@@ -5,10 +5,11 @@ from django.urls import reverse
 from petition.models import Petition
 from signatures.counting import count_for
 from signatures.models import Signature
+from tests.conftest import form_fields
 
 
 def sign(client, petition, data):
-    return client.post(reverse("petition:sign", args=[petition.slug]), data)
+    return client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(), **data})
 
 
 def test_the_campaign_page_shows_title_count_targets_and_form(client, make_petition):

@@ -1,0 +1,104 @@
+"""Rate limits on signing and on admin sign-in, shared through the cache.
+
+django-ratelimit counts in the default cache (Redis in production). When the
+cache cannot be reached the limits fail open: signing goes on unlimited and a
+warning is logged. django-ratelimit itself only fails open when the cache
+returns nothing; a Redis that is down raises, so the call is wrapped here.
+"""
+
+import functools
+import logging
+
+from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
+
+from petition.models import Petition
+from signatures.abuse import client_ip, ip_key
+from signatures.canonical import canonical_email
+from signatures.models import AllowListEntry
+
+logger = logging.getLogger(__name__)
+
+MINUTE, HOUR = 60, 3600
+
+
+def over_limit(request, *, group: str, value: str, limit: int, seconds: int) -> bool:
+    """Count this request against (group, value); True when it goes over limit."""
+    # Once the cache has failed, the request's other limits skip it rather
+    # than each wait for their own timeout.
+    if getattr(request, "_rate_limit_cache_down", False):
+        return False
+    try:
+        usage = get_usage(
+            request, group=group, key=lambda _group, _request: value,
+            rate=(limit, seconds), increment=True,
+        )
+    except (RedisError, OSError) as error:
+        logger.warning("Rate limits not applied, the cache is unavailable: %s", error)
+        request._rate_limit_cache_down = True
+        return False
+    return usage is not None and usage["should_limit"]
+
+
+def too_many(request, *, retry_after: int, petition=None):
+    response = render(
+        request, "signatures/too_many.html", {"petition": petition, "minutes": max(1, retry_after // 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def sign_limits(view):
+    """Refuse a signing request over the petition's limits, before anything is stored.
+
+    Per client address (or IPv6 /64) and petition: a burst window of a minute
+    and a sustained window of an hour, unless the address is allow-listed.
+    Per canonical email and petition: an hour, always.
+    """
+
+    @functools.wraps(view)
+    def limited(request, slug, *args, **kwargs):
+        petition = Petition.objects.filter(slug=slug).only(
+            "pk", "ip_burst_limit", "ip_hourly_limit", "email_hourly_limit"
+        ).first()
+        if petition is None or request.method != "POST":
+            return view(request, slug, *args, **kwargs)
+        ip = client_ip(request)
+        address = ip_key(ip)
+        if not AllowListEntry.objects.covers(ip):
+            for name, limit, seconds in [
+                ("burst", petition.ip_burst_limit, MINUTE),
+                ("hour", petition.ip_hourly_limit, HOUR),
+            ]:
+                group = f"sign-ip-{name}:{petition.pk}"
+                if over_limit(request, group=group, value=address, limit=limit, seconds=seconds):
+                    logger.info("Sign rate limit %s hit on petition %s", group, petition.pk)
+                    return too_many(request, retry_after=seconds, petition=petition)
+        email = canonical_email(request.POST.get("email", ""))[:254]
+        if "@" in email and over_limit(
+            request, group=f"sign-email:{petition.pk}", value=email,
+            limit=petition.email_hourly_limit, seconds=HOUR,
+        ):
+            return too_many(request, retry_after=HOUR, petition=petition)
+        return view(request, slug, *args, **kwargs)
+
+    return limited
+
+
+def admin_login(request, extra_context=None):
+    """Django admin's sign-in, limited per client address and per username tried."""
+    if request.method == "POST":
+        window = 15 * MINUTE
+        keys = [("admin-login-ip", ip_key(client_ip(request)))]
+        username = request.POST.get("username", "")[:150].strip().lower()
+        if username:
+            keys.append(("admin-login-user", username))
+        for group, value in keys:
+            if over_limit(request, group=group, value=value, limit=settings.ADMIN_LOGIN_LIMIT, seconds=window):
+                logger.warning("Admin sign-in rate limit %s hit", group)
+                return too_many(request, retry_after=window)
+    return admin.site.login(request, extra_context)

@@ -1,0 +1,98 @@
+"""Honeypot and form timer: bots see the normal next page; their signatures are flagged, never counted."""
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from signatures.abuse import form_started_token, ip_hash, user_agent_family
+from signatures.counting import count_for
+from signatures.models import Signature
+from tests.conftest import form_fields
+
+
+def post(petition, data, **extra):
+    return Client(**extra).post(reverse("petition:sign", args=[petition.slug]), data)
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        {"website": "http://spam.example"},
+        {"started": "now"},  # sent back at once
+        {"started": ""},
+        {"started": "1700000000:forged-signature"},
+    ],
+    ids=["honeypot", "too-fast", "no-timestamp", "forged-timestamp"],
+)
+def test_a_bot_sees_the_normal_next_page_and_is_flagged_not_counted(petition, signer_data, trap):
+    if trap.get("started") == "now":
+        trap = {"started": form_started_token(time.time())}
+    response = post(petition, {**form_fields(), **signer_data(), **trap})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/petitions/{petition.slug}/thanks/")
+    signature = Signature.objects.get(petition=petition)
+    assert signature.status == Signature.Status.FLAGGED
+    assert count_for(petition) == 0
+
+
+def test_a_person_who_takes_their_time_is_counted_with_the_fill_time_kept(petition, signer_data):
+    started = form_started_token(time.time() - 45)
+    post(petition, {**signer_data(), "started": started, "website": ""})
+    signature = Signature.objects.get(petition=petition)
+    assert signature.status == Signature.Status.CONFIRMED
+    assert 45 <= signature.fill_seconds < 60
+    assert count_for(petition) == 1
+
+
+def test_the_form_carries_a_timestamp_and_an_empty_honeypot_hidden_from_people(client, petition):
+    html = client.get(petition.get_absolute_url()).content.decode()
+    assert 'type="hidden" name="started" value="' in html
+    assert '<div class="hp" aria-hidden="true"><label for="id_website">Leave this field empty</label>' in html
+    assert 'name="website"' in html and 'tabindex="-1"' in html and 'autocomplete="off"' in html
+
+
+def test_signals_are_kept_as_hashes_and_families_never_the_raw_address(petition, signer_data, settings):
+    settings.IP_HASH_KEY = "k" * 40
+    post(
+        petition, {**form_fields(), **signer_data(email="someone@mailinator.com")},
+        REMOTE_ADDR="203.0.113.77",
+        HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36",
+    )
+    signature = Signature.objects.get(petition=petition)
+    assert signature.ip_hash == ip_hash("203.0.113.77")
+    assert len(signature.ip_hash) == 64 and "203.0.113" not in signature.ip_hash
+    assert signature.user_agent_family == "Chrome"
+    assert signature.email_domain == "mailinator.com"
+    assert signature.email_disposable is True
+    values = " ".join(str(v) for v in Signature.objects.values().get().values())
+    assert "203.0.113.77" not in values
+
+
+def test_the_ip_hash_depends_on_the_key(settings):
+    settings.IP_HASH_KEY = "one"
+    first = ip_hash("203.0.113.77")
+    settings.IP_HASH_KEY = "two"
+    assert ip_hash("203.0.113.77") != first
+
+
+def test_an_ordinary_domain_is_not_marked_disposable(petition, signer_data):
+    post(petition, {**form_fields(), **signer_data(email="ana@gmail.com")})
+    assert Signature.objects.get().email_disposable is False
+
+
+@pytest.mark.parametrize(
+    "agent, family",
+    [
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit/605 Version/17.0 Mobile Safari/604.1", "Safari"),
+        ("Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36 Edg/120.0", "Edge"),
+        ("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox"),
+        ("python-requests/2.32", "Python"),
+        ("curl/8.5.0", "curl"),
+        ("", "None"),
+        ("Mozilla/5.0 (compatible; Googlebot/2.1)", "Bot"),
+    ],
+)
+def test_user_agent_families(agent, family):
+    assert user_agent_family(agent) == family

@@ -1,0 +1,181 @@
+"""Signing limits per address, per email and per petition; allow-list; fail open without a cache."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from signatures.abuse import client_ip
+from signatures.models import AllowListEntry, Signature
+from tests.conftest import form_fields
+from tests.live import free_port
+
+
+def sign(petition, email, *, ip="198.51.100.7", **headers):
+    client = Client(REMOTE_ADDR=ip, **headers)
+    data = form_fields(name="Ana", email=email, postal_code="78205", country="US")
+    return client.post(reverse("petition:sign", args=[petition.slug]), data)
+
+
+def test_it_refuses_the_signature_over_the_burst_limit_with_429_and_stores_nothing(make_petition):
+    petition = make_petition(ip_burst_limit=3)
+    for n in range(3):
+        assert sign(petition, f"p{n}@example.org").status_code == 302
+    response = sign(petition, "p3@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert response["Retry-After"] == "60"
+    assert not Signature.objects.filter(email="p3@example.org").exists()
+    assert Signature.objects.count() == 3
+
+
+def test_the_429_page_is_in_spanish_for_spanish_readers(make_petition):
+    petition = make_petition(ip_burst_limit=1)
+    sign(petition, "a@example.org")
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    url = "/es" + reverse("petition:sign", args=[petition.slug])
+    response = client.post(url, form_fields(name="B", email="b@example.org", postal_code="78205"))
+    assert response.status_code == 429
+    assert '<html lang="es">' in response.content.decode()
+
+
+def test_the_hourly_limit_holds_when_the_burst_limit_is_higher(make_petition):
+    petition = make_petition(ip_burst_limit=100, ip_hourly_limit=2)
+    assert [sign(petition, f"h{n}@example.org").status_code for n in range(3)] == [302, 302, 429]
+
+
+def test_limits_are_per_petition_and_per_address(make_petition):
+    one, two = make_petition(ip_burst_limit=1), make_petition(ip_burst_limit=1)
+    assert sign(one, "a@example.org").status_code == 302
+    assert sign(two, "a@example.org").status_code == 302
+    assert sign(one, "b@example.org", ip="198.51.100.8").status_code == 302
+    assert sign(one, "c@example.org").status_code == 429
+
+
+def test_ipv6_addresses_in_one_64_share_a_limit(make_petition):
+    petition = make_petition(ip_burst_limit=1)
+    assert sign(petition, "a@example.org", ip="2001:db8:1:2::1").status_code == 302
+    assert sign(petition, "b@example.org", ip="2001:db8:1:2::ffff").status_code == 429
+    assert sign(petition, "c@example.org", ip="2001:db8:1:3::1").status_code == 302
+
+
+def test_the_same_email_is_limited_whatever_the_address_and_spelling(make_petition):
+    petition = make_petition(email_hourly_limit=2)
+    codes = [
+        sign(petition, email, ip=f"198.51.100.{n}").status_code
+        for n, email in enumerate(["ana.p@gmail.com", "anap+x@gmail.com", "ANAP@googlemail.com"])
+    ]
+    assert codes == [302, 302, 429]
+
+
+def test_an_allow_listed_network_skips_the_address_limits_but_not_the_email_limit(make_petition):
+    petition = make_petition(ip_burst_limit=2, email_hourly_limit=1)
+    AllowListEntry.objects.create(
+        network="198.51.100.0/24", expires_at=timezone.now() + timedelta(hours=3), note="Rally"
+    )
+    assert all(sign(petition, f"r{n}@example.org").status_code == 302 for n in range(5))
+    assert sign(petition, "r0@example.org").status_code == 429
+    assert Signature.objects.count() == 5
+
+
+def test_an_expired_allow_list_entry_no_longer_applies(make_petition):
+    petition = make_petition(ip_burst_limit=1)
+    AllowListEntry.objects.create(
+        network="198.51.100.7", expires_at=timezone.now() - timedelta(minutes=1), note="Yesterday"
+    )
+    assert [sign(petition, f"x{n}@example.org").status_code for n in range(2)] == [302, 429]
+
+
+def test_a_spoofed_forwarded_for_header_is_ignored_without_trusted_proxies(make_petition, settings):
+    settings.TRUSTED_PROXIES = 0
+    petition = make_petition(ip_burst_limit=1)
+    codes = [
+        sign(petition, f"s{n}@example.org", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(2)
+    ]
+    assert codes == [302, 429]
+
+
+def test_behind_one_proxy_only_the_rightmost_forwarded_address_counts(make_petition, settings):
+    settings.TRUSTED_PROXIES = 1
+    petition = make_petition(ip_burst_limit=1)
+    # The client writes whatever it likes on the left; the proxy appends the real address.
+    codes = [
+        sign(petition, f"s{n}@example.org", ip="10.0.0.1",
+             HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 192.0.2.50").status_code
+        for n in range(2)
+    ]
+    assert codes == [302, 429]
+    assert sign(petition, "t@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.51").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "203.0.113.9", "198.51.100.7"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (2, "1.1.1.1, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "203.0.113.9", "198.51.100.7"),  # fewer entries than proxies: misconfigured
+        (1, "not-an-ip", "198.51.100.7"),
+        (1, "", "198.51.100.7"),
+    ],
+)
+def test_client_ip_reads_forwarded_for_from_the_right(rf, settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_signing_goes_on_unlimited_when_the_cache_is_down(make_petition, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    petition = make_petition(ip_burst_limit=1, email_hourly_limit=1)
+    with caplog.at_level(logging.WARNING, logger="signatures.ratelimits"):
+        codes = [sign(petition, f"d{n}@example.org").status_code for n in range(3)]
+    assert codes == [302, 302, 302]
+    assert Signature.objects.filter(petition=petition).count() == 3
+    # One warning per request: after the first failure its other limits skip the cache.
+    assert caplog.text.count("cache is unavailable") == 3
+
+
+def test_admin_sign_in_is_rate_limited(db, settings):
+    settings.ADMIN_LOGIN_LIMIT = 2
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    url = reverse("admin:login")
+    codes = [
+        client.post(url, {"username": f"u{n}", "password": "wrong"}).status_code for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_admin_sign_in_is_limited_per_username_across_addresses(db, settings):
+    settings.ADMIN_LOGIN_LIMIT = 2
+    url = reverse("admin:login")
+    codes = [
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(url, {"username": "boss", "password": "x"}).status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+def test_ipv4_clients_seen_through_a_dual_stack_socket_are_limited_one_by_one(make_petition):
+    petition = make_petition(ip_burst_limit=1)
+    assert sign(petition, "a@example.org", ip="::ffff:198.51.100.7").status_code == 302
+    assert sign(petition, "b@example.org", ip="::ffff:198.51.100.8").status_code == 302
+    assert sign(petition, "c@example.org", ip="198.51.100.7").status_code == 429
+
+
+def test_organizers_see_and_edit_the_limits_on_the_petition_admin_page(client, petition):
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", None))
+    html = client.get(reverse("admin:petition_petition_change", args=[petition.pk])).content.decode()
+    for field, default in [("ip_burst_limit", 30), ("ip_hourly_limit", 600), ("email_hourly_limit", 5)]:
+        assert f'name="{field}" value="{default}"' in html
