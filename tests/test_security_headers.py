@@ -19,7 +19,11 @@ PRODUCTION = {
 
 
 def test_the_deployment_checks_find_nothing_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECURE_HSTS_PRELOAD")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for this test process only.
+    env = {
+        k: v for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR, env={**env, **PRODUCTION}, capture_output=True, text=True, timeout=120,
