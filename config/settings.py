@@ -67,11 +67,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ops",
     "petition",
     "signatures",
 ]
 
 MIDDLEWARE = [
+    # First, so that every request (probes and errors included) is logged once
+    # with its id; the probes then answer before host checks and redirects.
+    "ops.request_log.RequestLogMiddleware",
+    "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +122,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database host that does not answer (rather than refusing) would otherwise
+# hold a request until the TCP timeout, past gunicorn's; fail fast with the 503 page.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", 5)
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -130,6 +138,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
+            # A Redis that hangs must cost a request a fraction of a second,
+            # not the worker: every use of the cache tolerates its failure
+            # (README, "When Redis is down").
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -209,11 +221,27 @@ SECURE_PROXY_SSL_HEADER = (
 # so concurrent signers rarely wait on the same row (DESIGN.md, measured).
 COUNT_SHARDS = envint("COUNT_SHARDS", 32)
 
+# Logs go to stderr, one line each (LOG_FORMAT=json for log collectors), with
+# the request id on every line; ops.request_log writes one line per request,
+# so gunicorn's own access log is off (config/gunicorn.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ops.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -18,3 +18,5 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("petition.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "ops.views.server_error"
