@@ -127,6 +127,9 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", 5)
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
+# Folder of pg_dump/pg_restore for `manage.py backup`/`restore`; by default
+# the ones shipped with the embedded server, new enough for any server.
+PG_BIN = os.environ.get("PG_BIN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (rate limits must be shared by every
