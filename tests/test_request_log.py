@@ -5,11 +5,13 @@ import logging
 import sys
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import OperationalError
 from django.test import RequestFactory
 
 from ops.request_log import JsonFormatter, RequestIdFilter
-from ops.views import server_error
+from ops.views import bad_request, server_error
 
 
 @pytest.mark.django_db
@@ -84,3 +86,19 @@ def test_any_other_error_gets_the_plain_500_page():
         response = server_error(request)
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
+
+
+def test_a_session_lost_to_a_database_outage_gets_the_503_page_not_a_400():
+    request = RequestFactory().get("/")
+    try:
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise UpdateError
+    except UpdateError:
+        try:
+            raise SessionInterrupted("The request's session was deleted")
+        except SessionInterrupted as interrupted:
+            exception = interrupted
+    assert bad_request(request, exception).status_code == 503
+    assert bad_request(request, SessionInterrupted("deleted")).status_code == 400
