@@ -4,6 +4,7 @@ The load is paced at SOAK_LOAD (70%) of the capacity measured on this machine
 just before, as a busy but healthy site runs; SOAK_SECONDS sets the length.
 """
 
+import json
 import os
 import time
 
@@ -25,8 +26,8 @@ def test_a_minute_at_70_percent_of_capacity_acknowledges_only_what_it_keeps(
 ):
     petition = make_petition(goal=100_000)
     path = petition.get_absolute_url()
-    # Production's connection reuse, so the soak runs what a real site runs.
-    with gunicorn(env={"DB_CONN_MAX_AGE": "60"}) as server:
+    # Production's connection reuse and log format, so the soak runs what a real site runs.
+    with gunicorn(env={"DB_CONN_MAX_AGE": "60", "LOG_FORMAT": "json"}) as server:
         # Capacity: as many signers as answers allow, from enough threads to
         # keep every gunicorn worker busy.
         with Load(server.url, path, threads=8, view_page=True, tag="capacity") as probe:
@@ -44,6 +45,15 @@ def test_a_minute_at_70_percent_of_capacity_acknowledges_only_what_it_keeps(
           f"for {SOAK_SECONDS:.0f} s, {sent} signatures, statuses {dict(soak.statuses())}")
     assert not soak.errors, soak.errors
     assert set(soak.statuses()) == {200, 302}, log[-5000:]
+
+    # One JSON line per request, each with its own id, and no addresses of any kind.
+    requests = [entry for line in log.splitlines() if line.startswith("{")
+                for entry in [json.loads(line)] if entry["logger"] == "petitions.request"]
+    posts = [entry for entry in requests if entry["http"]["method"] == "POST"]
+    assert len(posts) == len(probe.signed()) + len(soak.signed())
+    assert len({entry["request_id"] for entry in requests}) == len(requests)
+    # (gunicorn's own "Listening at" line names the server's address, not a client's.)
+    assert "127.0.0.1" not in json.dumps(requests) and "@example.org" not in log
 
     acknowledged = soak.acknowledged() | probe.acknowledged()
     stored = set(Signature.objects.filter(petition=petition).values_list("email", flat=True))
