@@ -33,29 +33,34 @@ class RequestLogMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = _request_id.set(request_id)
+        # Kept until the request has finished (see request_finished below), so
+        # that what Django logs after the middleware has returned, and the
+        # closing of the response, still carry it.
+        _request_id.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            quiet = request.path in PROBE_PATHS and response.status_code == 200
-            # escape_uri_path percent-encodes control characters, so a
-            # hostile path cannot forge extra log lines.
-            path = escape_uri_path(request.path)
-            logger.log(
-                logging.DEBUG if quiet else logging.INFO,
-                "%s %s %s %sms", request.method, path, response.status_code, duration_ms,
-                extra={"http": {
-                    "method": request.method,
-                    "path": path,
-                    "status": response.status_code,
-                    "duration_ms": duration_ms,
-                }},
-            )
-            return response
-        finally:
-            _request_id.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        quiet = request.path in PROBE_PATHS and response.status_code == 200
+        # escape_uri_path percent-encodes control characters, so a hostile
+        # path cannot forge extra log lines.
+        path = escape_uri_path(request.path)
+        logger.log(
+            logging.DEBUG if quiet else logging.INFO,
+            "%s %s %s %sms", request.method, path, response.status_code, duration_ms,
+            extra={"http": {
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+            }},
+        )
+        return response
+
+
+def request_finished(**kwargs):
+    """Connected to Django's request_finished signal (OpsConfig.ready)."""
+    _request_id.set("-")
 
 
 class RequestIdFilter(logging.Filter):

@@ -58,3 +58,21 @@ def test_json_lines_carry_the_request_fields_and_the_traceback():
     assert entry["request_id"] == "-"
     assert entry["http"] == {"status": 500}
     assert "ValueError: boom" in entry["traceback"]
+
+
+@pytest.mark.django_db
+def test_what_django_logs_after_the_middleware_carries_the_request_id_too(client, settings, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    # A 503 from the readiness probe (cache unreachable) is logged by Django's
+    # handler once every middleware has returned.
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5},
+    }}
+    response = client.get("/readyz")
+    logging.getLogger("tests").warning("after the request")
+    (error,) = [r for r in caplog.records if r.name == "django.request"]
+    assert error.getMessage() == "Service Unavailable: /readyz"
+    assert error.request_id == response["X-Request-ID"]
+    assert caplog.records[-1].request_id == "-"
