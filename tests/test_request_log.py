@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from ops.request_log import JsonFormatter, RequestIdFilter
+from tests.test_settings import run_settings
 
 
 @pytest.mark.django_db
@@ -76,3 +77,9 @@ def test_what_django_logs_after_the_middleware_carries_the_request_id_too(client
     assert error.getMessage() == "Service Unavailable: /readyz"
     assert error.request_id == response["X-Request-ID"]
     assert caplog.records[-1].request_id == "-"
+
+
+def test_an_unknown_log_format_is_refused_at_startup():
+    result = run_settings(SECRET_KEY="x" * 50, LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be plain or json" in result.stderr
