@@ -7,6 +7,7 @@ logged: no client address, no query string, no form data.
 """
 
 import contextvars
+import datetime
 import json
 import logging
 import re
@@ -76,7 +77,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record):
         entry = {
-            "time": self.formatTime(record),
+            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),

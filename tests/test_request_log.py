@@ -55,6 +55,7 @@ def test_json_lines_carry_the_request_fields_and_the_traceback():
     RequestIdFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "Internal Server Error: /x/"
+    assert entry["time"].endswith("+00:00")
     assert entry["level"] == "ERROR"
     assert entry["request_id"] == "-"
     assert entry["http"] == {"status": 500}
