@@ -18,7 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+# A database name, not a connection string: pg_restore reads a --dbname with
+# "=" or "://" in it as one, which could point it at another server.
+DATABASE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")
 
 
 def pg_tool(name: str) -> str:

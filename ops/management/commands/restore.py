@@ -9,16 +9,17 @@ from ops import backup
 
 class Command(BaseCommand):
     help = (
-        "Restore a dump made by `backup` into an empty database on the configured server "
-        "(created if missing). It never writes over a database that has tables."
+        "Restore a dump made by `backup` into an empty database on the configured server. "
+        "It never writes over a database that has tables."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--dbname",
-            help="Database to restore into (default: the configured one, which must be empty). "
-            "Restoring beside the live database lets you check a backup without touching it.",
+            help="Database to restore into, created if missing (default: the configured one, "
+            "which must be empty). Restoring beside the live database checks a backup "
+            "without touching it.",
         )
 
     def handle(self, *, file, dbname, **options):
