@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev lock clean chromium
+.PHONY: run test reliability install install-dev lock clean chromium
 
 $(UV):
 	"$$(bin/find-python)" -m venv .tools
@@ -50,6 +50,10 @@ chromium:
 
 test: install-dev chromium
 	bin/test $(ARGS)
+
+# Only the soak and fault tests (also part of `make test`); SOAK_SECONDS=600 for a longer soak.
+reliability: install-dev
+	bin/test -m reliability $(ARGS)
 
 clean:
 	rm -rf .tools $(VENV) staticfiles

@@ -13,7 +13,7 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak never becomes an outage.
 max_requests = 5000
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-# No client address: IPs are personal data and are kept only as keyed hashes.
-access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# No access log here: the site logs one line per request itself, with its
+# request id and without the client address (ops/request_log.py).
+accesslog = None
 errorlog = "-"

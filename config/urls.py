@@ -21,3 +21,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", petition_views.privacy, name="privacy"),
     prefix_default_language=False,
 )
+
+# A database outage gets a friendly 503 page, whichever way it surfaces.
+handler400 = "ops.views.bad_request"
+handler500 = "ops.views.server_error"
