@@ -145,19 +145,18 @@ class Browserless:
     def post(self, path: str, data: dict, **kw):
         return self.request("POST", path, data=data, **kw)
 
-    def sign(self, petition_path: str, fields: dict):
-        """GET the campaign page, then POST its form with the CSRF token it carries."""
+    def sign_form(self, petition_path: str) -> tuple[str, dict]:
+        """GET the campaign page; return its form's action and hidden inputs as a browser sends them."""
         status, _headers, html = self.get(petition_path)
         assert status == 200, status
-        action = re.search(r'<form class="sign-form" method="post" action="([^"]+)"', html)
-        # Hidden inputs as a browser sends them (the CSRF token, the form's timestamp).
-        data = {
-            name: value for name, value in re.findall(
-                r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html
-            )
-        }
-        data.update(fields)
-        return self.post(action.group(1), data)
+        action = re.search(r'<form class="sign-form" method="post" action="([^"]+)"', html).group(1)
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+        return action, hidden
+
+    def sign(self, petition_path: str, fields: dict):
+        """Sign as a browser does: the form's hidden inputs (the CSRF token, its timestamp), then the fields."""
+        action, hidden = self.sign_form(petition_path)
+        return self.post(action, {**hidden, **fields})
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

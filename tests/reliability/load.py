@@ -1,7 +1,6 @@
 """Signers hammering a live site from threads, and what each of them was told."""
 
 import itertools
-import re
 import threading
 import time
 from collections import Counter
@@ -69,10 +68,7 @@ class Load:
 
     def _sign_in_a_loop(self, n: int):
         browser = Browserless(self.url)
-        status, _, html = browser.get(self.petition_path)
-        assert status == 200, status
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        action = re.search(r'<form class="sign-form" method="post" action="([^"]+)"', html).group(1)
+        action, hidden = browser.sign_form(self.petition_path)
         interval = self.threads / self.rate if self.rate else 0
         # Stagger the threads so that paced requests arrive evenly, not in bursts.
         next_at = time.monotonic() + interval * n / self.threads
@@ -89,8 +85,8 @@ class Load:
                 status, headers, page = browser.get(self.petition_path)
                 self._record(status, "", page, headers)
             status, headers, page = browser.post(action, {
-                "name": f"Signer {n} {i}", "email": email, "postal_code": "78205",
-                "country": "US", "csrfmiddlewaretoken": token,
+                **hidden, "name": f"Signer {n} {i}", "email": email, "postal_code": "78205",
+                "country": "US",
             })
             self._record(status, email, page, headers)
 
