@@ -13,7 +13,7 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak never becomes an outage.
 max_requests = 5000
 max_requests_jitter = 500
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # No client address: IPs are personal data and are kept only as keyed hashes.
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"

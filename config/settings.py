@@ -83,7 +83,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# The benchmark (bench/) adds two ceiling views beside the site's URLs; they
+# exist only in a process started with BENCH_VIEWS=1, never in production.
+ROOT_URLCONF = "bench.urls" if envbool("BENCH_VIEWS") else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -208,6 +210,16 @@ SECURE_PROXY_SSL_HEADER = (
 # Number of counter rows per petition: signing adds to one chosen at random,
 # so concurrent signers rarely wait on the same row (DESIGN.md, measured).
 COUNT_SHARDS = envint("COUNT_SHARDS", 32)
+
+# Seconds browsers and CDNs may keep the campaign page and count.json before
+# revalidating: what a refresh storm costs the server is one render per
+# page per this many seconds per cache.
+CAMPAIGN_PAGE_MAX_AGE = envint("CAMPAIGN_PAGE_MAX_AGE", 5)
+COUNT_MAX_AGE = envint("COUNT_MAX_AGE", 2)
+
+# django-ratelimit's own switch. Off only for the benchmark, where one client
+# plays thousands of signers.
+RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", "1")
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from petition.http import cached_publicly
 from petition.models import Petition
 from signatures.counting import count_for
 from signatures.forms import SignatureForm
@@ -20,6 +22,7 @@ def render_petition(request, petition, *, form=None, status=200):
 
 
 @require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
 def home(request):
     petition = Petition.objects.featured()
     if petition is None:
@@ -28,12 +31,14 @@ def home(request):
 
 
 @require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
 def detail(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return render_petition(request, petition)
 
 
 @require_safe
+@cached_publicly(settings.COUNT_MAX_AGE)
 def count_json(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return JsonResponse({"count": count_for(petition), "goal": petition.goal})

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe, require_POST
 
+from petition.http import same_origin_post
 from petition.models import Petition
 from petition.views import render_petition
 from signatures import services
@@ -10,6 +11,9 @@ from signatures.forms import SignatureForm
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 
 
+# No CSRF token: the campaign page carries none so that it is the same for
+# everyone and can be cached publicly (petition/http.py, README "Performance").
+@same_origin_post
 @require_POST
 def sign(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
