@@ -134,8 +134,18 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
         }
     }
+    # Sessions (the signer's address for the "check your email" page, admin
+    # logins) in Redis: every signer gets a new session, and in the database
+    # that is a SELECT and an INSERT transaction on each signature.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments that never change while a process runs (the blank
+# signing form in each language): each process keeps its own, no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+}
 
 # Background tasks (confirmation mail and the like) are stored in PostgreSQL
 # and run by `manage.py db_worker`, never inside a request.
@@ -214,8 +224,10 @@ COUNT_SHARDS = envint("COUNT_SHARDS", 32)
 # Seconds browsers and CDNs may keep the campaign page and count.json before
 # revalidating: what a refresh storm costs the server is one render per
 # page per this many seconds per cache.
-CAMPAIGN_PAGE_MAX_AGE = envint("CAMPAIGN_PAGE_MAX_AGE", 5)
+CAMPAIGN_PAGE_MAX_AGE = envint("CAMPAIGN_PAGE_MAX_AGE", 2)
 COUNT_MAX_AGE = envint("COUNT_MAX_AGE", 2)
+# Seconds each process reuses a rendered campaign page or count.json (0: off).
+MICROCACHE_SECONDS = envint("MICROCACHE_SECONDS", 1)
 
 # django-ratelimit's own switch. Off only for the benchmark, where one client
 # plays thousands of signers.

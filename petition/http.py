@@ -9,7 +9,10 @@ the ETag: one response serves every reload in that window.
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
 from django.urls import get_callable
+from django.utils.translation import get_language
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
 
@@ -19,16 +22,32 @@ def cached_publicly(max_age: int):
     The ETag is a hash of the body, count included, so a 304 is never stale.
     No Last-Modified: the count changes many times a second and HTTP dates
     have one-second resolution, so a date could wrongly answer "not modified".
+
+    Each process also keeps the response for MICROCACHE_SECONDS, so that a
+    storm reaching the server (no CDN, or reloads that skip it) costs one
+    render per page per second per process, not one per request.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
+            key = f"page:{get_language()}:{request.get_full_path()}"
+            kept = caches["fragments"].get(key) if settings.MICROCACHE_SECONDS else None
+            if kept is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                set_response_etag(response)
+                if settings.MICROCACHE_SECONDS:
+                    caches["fragments"].set(
+                        key, (response.content, response["Content-Type"], response["ETag"]),
+                        settings.MICROCACHE_SECONDS,
+                    )
+            else:
+                content, content_type, etag = kept
+                response = HttpResponse(content, content_type=content_type)
+                response["ETag"] = etag
             patch_cache_control(response, public=True, max_age=max_age)
-            set_response_etag(response)
             return get_conditional_response(request, etag=response["ETag"], response=response)
 
         return wrapped

@@ -17,6 +17,12 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def no_microcache(settings):
+    """Tests read the count right after signing (tests/test_public_caching.py turns it on)."""
+    settings.MICROCACHE_SECONDS = 0
+
+
 @pytest.fixture
 def make_petition(db):
     def make(**overrides) -> Petition:

@@ -78,6 +78,8 @@ def gunicorn(*, workers: int = 2, env: dict | None = None, ready_path: str = "/"
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": str(workers),
         "DB_CONN_MAX_AGE": "0",
+        # Tests read the count right after signing.
+        "MICROCACHE_SECONDS": "0",
         **(env or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
