@@ -26,6 +26,10 @@ sys.path.insert(0, str(BASE_DIR))
 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "0,1000000").split(",")]
 DURATION = int(os.environ.get("BENCH_DURATION", "20"))
+# Each URL is measured in this many slices, taking turns with the others, so
+# that a burst of load from elsewhere on the machine falls on all of them.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+ENDPOINTS = ["fixed page", "campaign page", "count.json", "one INSERT", "signing"]
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WRK_THREADS = 2
 RUN = secrets.token_hex(3)
@@ -61,8 +65,7 @@ def main():
     for size in SIZES:
         seed_to(size, petition)
         with server(env) as url:
-            results = {name: load(wrk, url, name, petition) for name in (
-                "fixed page", "campaign page", "count.json", "one INSERT", "signing")}
+            results = measure(wrk, url, petition)
             notes.append(f"N={size:,}: " + audit(petition))
             admin_ms = time_admin(url)
             notes.append(f"N={size:,}: admin signature list: {admin_ms}")
@@ -179,7 +182,28 @@ class server:
         self.log.close()
 
 
-def load(wrk, url, name, petition) -> dict:
+def measure(wrk, url, petition) -> dict:
+    """Every endpoint for DURATION seconds in all, in ROUNDS interleaved slices."""
+    SIGNING_RUNS.clear()
+    slices = {name: [] for name in ENDPOINTS}
+    for name in ENDPOINTS:
+        load(wrk, url, name, petition, seconds=2)  # warm-up: imports, connections, caches
+    for _ in range(ROUNDS):
+        for name in ENDPOINTS:
+            slices[name].append(load(wrk, url, name, petition, seconds=max(1, DURATION // ROUNDS)))
+    results = {}
+    for name, runs in slices.items():
+        seconds = sum(r["duration_us"] for r in runs) / 1e6
+        results[name] = {
+            "rps": sum(r["requests"] for r in runs) / seconds,
+            "p50_us": statistics.median(r["p50_us"] for r in runs),
+            "p99_us": statistics.median(r["p99_us"] for r in runs),
+        }
+        print(f"  {name}: {results[name]['rps']:.0f} req/s", flush=True)
+    return results
+
+
+def load(wrk, url, name, petition, *, seconds) -> dict:
     paths = {
         "fixed page": ("get", "/bench/fixed/"),
         "campaign page": ("get", petition.get_absolute_url()),
@@ -188,23 +212,17 @@ def load(wrk, url, name, petition) -> dict:
         "signing": ("sign", f"/petitions/{petition.slug}/sign/"),
     }
     mode, path = paths[name]
-    env = {**os.environ, "WRK_MODE": mode, "WRK_ORIGIN": url}
-    command = [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", "--latency",
-               "-s", str(BASE_DIR / "bench" / "wrk.lua"), url + path]
-    # A short warm-up (imports, connections, caches), then the measured run.
-    subprocess.run([*command[:3], "-d2s", *command[3:]], env={**env, "WRK_RUN": f"{RUN}w"},
-                   capture_output=True, check=True)
-    env["WRK_RUN"] = run = f"{RUN}{secrets.token_hex(2)}"
-    out = subprocess.run([*command[:3], f"-d{DURATION}s", *command[3:]], env=env,
-                         capture_output=True, text=True, check=True).stdout
+    run = f"{RUN}{secrets.token_hex(3)}"
+    env = {**os.environ, "WRK_MODE": mode, "WRK_ORIGIN": url, "WRK_RUN": run}
+    out = subprocess.run(
+        [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+         "-s", str(BASE_DIR / "bench" / "wrk.lua"), url + path],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout
     result = json.loads(re.search(r"^WRK_JSON (.*)$", out, re.M).group(1))
-    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["run"] = run
     if name == "signing":
-        LAST_SIGNING.clear()
-        LAST_SIGNING.update(result)
-    print(f"  {name}: {result['rps']:.0f} req/s, statuses {result['statuses']}, "
-          f"errors {result['errors']}", flush=True)
+        SIGNING_RUNS.append(result)
     return result
 
 
@@ -217,13 +235,15 @@ def audit(petition) -> str:
 
     # Addresses are distinct per request and unique per petition in the
     # database, so "stored once" is: stored rows >= acknowledged requests, and
-    # any extra row is a request wrk cut off at the end of the run.
-    stored = Signature.objects.filter(
-        petition=petition, email_canonical__startswith=f"bench.{LAST_SIGNING['run']}."
-    ).count()
-    acked = LAST_SIGNING["statuses"].get("302", 0)
-    unanswered = LAST_SIGNING["sent"] - LAST_SIGNING["requests"]
-    failed = LAST_SIGNING["requests"] - acked
+    # any extra row is a request wrk cut off at the end of a slice.
+    acked = stored = unanswered = failed = 0
+    for run in SIGNING_RUNS:
+        stored += Signature.objects.filter(
+            petition=petition, email_canonical__startswith=f"bench.{run['run']}."
+        ).count()
+        acked += run["statuses"].get("302", 0)
+        unanswered += run["sent"] - run["requests"]
+        failed += run["requests"] - run["statuses"].get("302", 0)
     ok = acked <= stored <= acked + unanswered + failed
     out = subprocess.run(
         [sys.executable, "manage.py", "recount", "--check", petition.slug],
@@ -232,11 +252,11 @@ def audit(petition) -> str:
     connection.close()
     verdict = "ok" if ok and out.returncode == 0 else "FAILED"
     return (f"signing audit {verdict}: {acked:,} acknowledged, {stored:,} stored "
-            f"({unanswered} cut off by the end of the run, {failed} not acknowledged); "
+            f"({unanswered} cut off by the end of a slice, {failed} not acknowledged); "
             f"recount: {out.stdout.strip() or out.stderr.strip()}")
 
 
-LAST_SIGNING: dict = {}
+SIGNING_RUNS: list = []
 
 
 def time_admin(url) -> str:
@@ -318,7 +338,8 @@ def report(rows, notes):
         notes.append(f"campaign page at N={max(SIZES):,} vs N={min(SIZES):,}: "
                      f"{pages[-1] / pages[0]:.0%}")
     text = "\n".join([
-        f"{os.cpu_count()} CPUs, {CONNECTIONS} connections, {DURATION} s per run, "
+        f"{os.cpu_count()} CPUs, {CONNECTIONS} connections, {DURATION} s per URL in {ROUNDS} "
+        "interleaved slices (p50/p99: median of the slices), "
         f"wrk {WRK_THREADS} threads, gunicorn config/gunicorn.py",
         "", *lines, "", *(f"- {n}" for n in notes)])
     print("\n" + text)
