@@ -31,7 +31,9 @@ class SignatureForm(forms.Form):
     )
     country = forms.ChoiceField(
         label=_("Country"),
-        choices=countries,
+        # A callable, so that each form shares the list instead of deep-copying
+        # its ~250 countries: that copy was a good part of what signing cost.
+        choices=lambda: countries,
         initial="US",
         widget=forms.Select(attrs={"autocomplete": "country"}),
     )

@@ -16,7 +16,8 @@ SIGNED_EMAIL_SESSION_KEY = "signed_email"
 @same_origin_post
 @require_POST
 def sign(request, slug):
-    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    # The campaign text is only needed to show the form again with errors.
+    petition = get_object_or_404(Petition.objects.visible().defer("body", "body_es"), slug=slug)
     if not petition.is_open:
         return _closed(request, petition)
     form = SignatureForm(request.POST)
