@@ -64,7 +64,7 @@ def main():
     rows, notes = [], []
     for size in SIZES:
         seed_to(size, petition)
-        with server(env) as url:
+        with Gunicorn(env) as url:
             results = measure(wrk, url, petition)
             notes.append(f"N={size:,}: " + audit(petition))
             admin_ms = time_admin(url)
@@ -153,7 +153,7 @@ def seed_to(size, petition):
     connection.close()
 
 
-class server:
+class Gunicorn:
     """gunicorn with config/gunicorn.py, exactly as `make run` starts it."""
 
     def __init__(self, env):
