@@ -19,3 +19,7 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # No client address: IPs are personal data and are kept only as keyed hashes.
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
+# gunicorn's control socket has one default path per user, so several
+# instances on one host (two ports behind one balancer, tests) would take it
+# from each other; nothing here uses it.
+control_socket_disable = True
