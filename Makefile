@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test reliability install install-dev lock clean chromium
+.PHONY: run test reliability install install-dev lock clean chromium bench
 
 $(UV):
 	"$$(bin/find-python)" -m venv .tools
@@ -57,3 +57,8 @@ reliability: install-dev
 
 clean:
 	rm -rf .tools $(VENV) staticfiles
+
+# The performance benchmark (README, "Performance"); not part of `make test`.
+# BENCH_SIZES=0,1000000 BENCH_DURATION=20 BENCH_CONNECTIONS=16 are the defaults.
+bench: install-dev
+	.venv/bin/python bench/run.py

@@ -92,7 +92,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# The benchmark (bench/) adds two ceiling views beside the site's URLs; they
+# exist only in a process started with BENCH_VIEWS=1, never in production.
+ROOT_URLCONF = "bench.urls" if envbool("BENCH_VIEWS") else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -154,6 +156,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered fragments that never change while a process runs (the blank
+# signing form in each language): each process keeps its own, no round trip.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+}
 
 # Background tasks (confirmation mail and the like) are stored in PostgreSQL
 # and run by `manage.py db_worker`, never inside a request.
@@ -285,6 +293,18 @@ MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, got {LOG_FORMAT!r}")
+# Seconds browsers and CDNs may keep the campaign page and count.json before
+# revalidating: what a refresh storm costs the server is one render per
+# page per this many seconds per cache.
+CAMPAIGN_PAGE_MAX_AGE = envint("CAMPAIGN_PAGE_MAX_AGE", 2)
+COUNT_MAX_AGE = envint("COUNT_MAX_AGE", 2)
+# Seconds each process reuses a rendered campaign page or count.json (0: off).
+MICROCACHE_SECONDS = envint("MICROCACHE_SECONDS", 1)
+
+# django-ratelimit's own switch. Off only for the benchmark, where one client
+# plays thousands of signers.
+RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", "1")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -6,10 +6,10 @@ from django.urls import translate_url
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from petition import share_image
+from petition.http import cached_publicly
 from petition.models import Petition
 from signatures.counting import count_for
 from signatures.forms import SignatureForm, clean_source
@@ -19,9 +19,6 @@ SIGNERS_PER_PAGE = 10
 # Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
 SIGNERS_MAX_PAGE = 50
 SHARE_IMAGE_SECONDS = 600
-# Every open campaign page polls the count; a few seconds of shared caching lets
-# a CDN answer the crowd of a viral petition while the number stays fresh.
-COUNT_SECONDS = 5
 
 
 def recent_signers(petition, page: int):
@@ -70,6 +67,7 @@ def render_petition(request, petition, *, form=None, status=200):
 
 
 @require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
 def home(request):
     petition = Petition.objects.featured()
     if petition is None:
@@ -78,13 +76,14 @@ def home(request):
 
 
 @require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
 def detail(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return render_petition(request, petition)
 
 
 @require_safe
-@cache_control(public=True, max_age=COUNT_SECONDS)
+@cached_publicly(settings.COUNT_MAX_AGE)
 def count_json(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return JsonResponse({"count": count_for(petition), "goal": petition.goal})

@@ -82,28 +82,32 @@ def signature_create(
         email_disposable=is_disposable(canonical_email(email).rpartition("@")[2]),
     )
     # Field validation only: uniqueness is left to the database constraint
-    # below, which is the one check that holds under concurrent requests.
-    signature.full_clean(validate_unique=False, validate_constraints=False)
+    # below, which is the one check that holds under concurrent requests. The
+    # petition is the one passed in, so checking that it exists would only
+    # cost a query on the busiest write path.
+    signature.full_clean(exclude=["petition"], validate_unique=False, validate_constraints=False)
 
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature.save(force_insert=True)
-        except IntegrityError as error:
-            if getattr(error.__cause__, "diag", None) is None or (
-                error.__cause__.diag.constraint_name != UNIQUE_PER_PERSON
-            ):
-                raise
+    # The duplicate is caught outside the transaction, which it rolls back
+    # whole: no savepoint, two round trips fewer per signature.
+    try:
+        with transaction.atomic():
+            signature.save(force_insert=True)
+            if signature.is_counted:
+                counting.adjust(petition.pk, +1)
+            elif signature.status == Signature.Status.PENDING:
+                _queue_status_mail(signature, cause=SignatureMail.Cause.SIGNED)
+    except IntegrityError as error:
+        if getattr(error.__cause__, "diag", None) is None or (
+            error.__cause__.diag.constraint_name != UNIQUE_PER_PERSON
+        ):
+            raise
+        with transaction.atomic():
             existing = Signature.objects.select_for_update().get(
                 petition=petition, email_canonical=signature.email_canonical
             )
             # Only the owner of the address hears about it, by email.
             _queue_status_mail(existing, cause=SignatureMail.Cause.SIGNED_AGAIN)
-            return SignResult(signature=existing, created=False)
-        if signature.is_counted:
-            counting.adjust(petition.pk, +1)
-        elif signature.status == Signature.Status.PENDING:
-            _queue_status_mail(signature, cause=SignatureMail.Cause.SIGNED)
+        return SignResult(signature=existing, created=False)
     return SignResult(signature=signature, created=True)
 
 

@@ -1,6 +1,9 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.signing import BadSignature
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -8,25 +11,51 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from petition import sharing
+from petition.http import same_origin_post
 from petition.models import Petition
 from petition.representatives import state_for_postal_code, state_links
 from petition.views import render_petition
 from signatures import services, tokens
-from signatures.forms import EmailForm, SignatureForm
 from signatures.abuse import client_ip, ip_hash, request_signals
+from signatures.forms import EmailForm, SignatureForm
 from signatures.models import Signature
 from signatures.ratelimits import HOUR, over_limit, sign_limits
 
-SIGNED_EMAIL_SESSION_KEY = "signed_email"
-# The state of the ZIP the signer typed, for the thank-you page's links to
-# their members of Congress: kept in the session, never put in a URL.
-SIGNED_STATE_SESSION_KEY = "signed_state"
+# What the signer typed that the next pages show back to them (the address
+# the mail went to, the state for their members of Congress): a signed cookie
+# on their own browser, never in a URL. Not the session, so that signing
+# touches neither the session table nor Redis, and keeps working without Redis.
+SIGNER_COOKIE = "signer"
+SIGNER_COOKIE_SALT = "signatures.signer"
+SIGNER_COOKIE_SECONDS = 24 * 3600
 
 
+def remember_signer(response, *, email: str, state: str = ""):
+    response.set_signed_cookie(
+        SIGNER_COOKIE, json.dumps({"email": email, "state": state}), salt=SIGNER_COOKIE_SALT,
+        max_age=SIGNER_COOKIE_SECONDS, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )
+    return response
+
+
+def signer(request) -> dict:
+    try:
+        data = json.loads(request.get_signed_cookie(
+            SIGNER_COOKIE, salt=SIGNER_COOKIE_SALT, max_age=SIGNER_COOKIE_SECONDS
+        ))
+    except (KeyError, BadSignature, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# No CSRF token: the campaign page carries none so that it is the same for
+# everyone and can be cached publicly (petition/http.py, README "Performance").
+@same_origin_post
 @require_POST
 @sign_limits
 def sign(request, slug):
-    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    # The campaign text is only needed to show the form again with errors.
+    petition = get_object_or_404(Petition.objects.visible().defer("body", "body_es"), slug=slug)
     if not petition.is_open:
         return _closed(request, petition)
     form = SignatureForm(request.POST)
@@ -41,13 +70,12 @@ def sign(request, slug):
         return _closed(request, petition)
     # The same next page whether or not the address had signed before: the
     # site never tells a stranger who has signed.
-    request.session[SIGNED_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
-    request.session[SIGNED_STATE_SESSION_KEY] = state_for_postal_code(
-        form.cleaned_data["postal_code"], form.cleaned_data["country"]
+    next_page = "petition:check_email" if petition.requires_confirmation else "petition:thanks"
+    return remember_signer(
+        redirect(next_page, slug=petition.slug),
+        email=form.cleaned_data["email"],
+        state=state_for_postal_code(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
     )
-    if petition.requires_confirmation:
-        return redirect("petition:check_email", slug=petition.slug)
-    return redirect("petition:thanks", slug=petition.slug)
 
 
 def _closed(request, petition):
@@ -58,7 +86,7 @@ def _closed(request, petition):
 @require_safe
 def check_email(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
-    email = request.session.get(SIGNED_EMAIL_SESSION_KEY, "")
+    email = signer(request).get("email", "")
     context = {
         "petition": petition,
         "email": email,
@@ -76,10 +104,9 @@ def send_again(request, slug):
         context = {"petition": petition, "email": "", "form": form, "link_days": settings.CONFIRM_LINK_DAYS}
         return render(request, "signatures/check_email.html", context, status=400)
     services.signature_send_again(petition=petition, email=form.cleaned_data["email"])
-    request.session[SIGNED_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
     # Worded so that it says nothing about whether the address signed.
     messages.info(request, _("If this address signed the petition, a new email is on its way."))
-    return redirect("petition:check_email", slug=petition.slug)
+    return remember_signer(redirect("petition:check_email", slug=petition.slug), email=form.cleaned_data["email"])
 
 
 @require_safe
@@ -87,7 +114,7 @@ def thanks(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     context = {
         "petition": petition,
-        "state": state_links(request.session.get(SIGNED_STATE_SESSION_KEY, "")),
+        "state": state_links(signer(request).get("state", "")),
         "share_links": sharing.share_links(petition),
         "copy_url": sharing.share_url(petition, "link"),
     }
@@ -113,8 +140,9 @@ def confirm(request, slug, token):
         if request.method == "POST":
             # The old link proves the address received our mail: send a new one.
             services.signature_send_again(petition=petition, email=expired.signature.email)
-            request.session[SIGNED_EMAIL_SESSION_KEY] = expired.signature.email
-            return redirect("petition:check_email", slug=petition.slug)
+            return remember_signer(
+                redirect("petition:check_email", slug=petition.slug), email=expired.signature.email
+            )
         context["link_days"] = settings.CONFIRM_LINK_DAYS
         return render(request, "signatures/link_expired.html", context)
     except (tokens.InvalidLink, tokens.UnknownLink) as error:

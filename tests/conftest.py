@@ -31,6 +31,12 @@ def form_fields(**overrides) -> dict:
     return {"started": form_started_token(time.time() - 60), "website": "", **overrides}
 
 
+@pytest.fixture(autouse=True)
+def no_microcache(settings):
+    """Tests read the count right after signing (tests/test_public_caching.py turns it on)."""
+    settings.MICROCACHE_SECONDS = 0
+
+
 @pytest.fixture
 def make_petition(db):
     def make(**overrides) -> Petition:

@@ -1,0 +1,88 @@
+"""HTTP habits of the public pages: shared caching, and form posts without CSRF tokens.
+
+The campaign page and count.json are what a crowd reloads during a surge.
+They are the same for every visitor (no cookie, no token, no session), so a
+CDN or a browser can keep them for a few seconds and then revalidate with
+the ETag: one response serves every reload in that window.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.urls import get_callable
+from django.utils.translation import get_language
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+
+
+def cached_publicly(max_age: int):
+    """Cache-Control: public for max_age seconds, an ETag of the body, 304 when it still matches.
+
+    The ETag is a hash of the body, count included, so a 304 is never stale.
+    No Last-Modified: the count changes many times a second and HTTP dates
+    have one-second resolution, so a date could wrongly answer "not modified".
+
+    Each process also keeps the response for MICROCACHE_SECONDS, so that a
+    storm reaching the server (no CDN, or reloads that skip it) costs one
+    render per page per second per process, not one per request.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            key = f"page:{get_language()}:{request.get_full_path()}"
+            kept = caches["fragments"].get(key) if settings.MICROCACHE_SECONDS else None
+            if kept is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                set_response_etag(response)
+                if settings.MICROCACHE_SECONDS:
+                    caches["fragments"].set(
+                        key, (response.content, response["Content-Type"], response["ETag"]),
+                        settings.MICROCACHE_SECONDS,
+                    )
+            else:
+                content, content_type, etag = kept
+                response = HttpResponse(content, content_type=content_type)
+                response["ETag"] = etag
+            patch_cache_control(response, public=True, max_age=max_age)
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+
+        return wrapped
+
+    return decorator
+
+
+def same_origin_post(view):
+    """Refuse a form post that a browser sent from another site, with no CSRF token.
+
+    This is what a CSRF token prevents, decided from the headers browsers
+    attach to every request: Sec-Fetch-Site (all current browsers) or, before
+    it, Origin. A request with neither does not come from a browser, so no
+    visitor's browser can be made to send it. Only for anonymous forms: the
+    views using it act with no one's authority but the data posted.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _from_same_origin(request):
+            failure = get_callable(settings.CSRF_FAILURE_VIEW)
+            return failure(request, reason="Cross-site form post refused (Sec-Fetch-Site/Origin).")
+        return view(request, *args, **kwargs)
+
+    wrapped.csrf_exempt = True
+    return wrapped
+
+
+def _from_same_origin(request) -> bool:
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        # "none": typed into the address bar or a bookmark, never another site.
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
