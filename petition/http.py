@@ -17,7 +17,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 
 
 def cached_publicly(max_age: int):
-    """Cache-Control: public for max_age seconds, an ETag of the body, 304 when it still matches.
+    """Shared caches may keep the response max_age seconds; an ETag of the body, 304 when it still matches.
 
     The ETag is a hash of the body, count included, so a 304 is never stale.
     No Last-Modified: the count changes many times a second and HTTP dates
@@ -47,7 +47,10 @@ def cached_publicly(max_age: int):
                 content, content_type, etag = kept
                 response = HttpResponse(content, content_type=content_type)
                 response["ETag"] = etag
-            patch_cache_control(response, public=True, max_age=max_age)
+            # Shared caches (a CDN) keep it for max_age seconds; a browser asks
+            # again every time (a cheap 304 while the ETag matches), so a
+            # signer coming back to the page never sees the count before theirs.
+            patch_cache_control(response, public=True, max_age=0, s_maxage=max_age, must_revalidate=True)
             return get_conditional_response(request, etag=response["ETag"], response=response)
 
         return wrapped

@@ -220,7 +220,7 @@ def test_the_dashboard_shows_days_states_districts_sources_and_rate(
 ):
     # Its own cache: the figures are cached by petition id, and ids repeat
     # from one test database to the next when the cache is a shared Redis.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"}}
     petition = make_petition(requires_confirmation=True)
     for i, (zip_code, source) in enumerate([("78205", "whatsapp"), ("78205", "whatsapp"), ("10001", "")]):
         signature = services.signature_create(

@@ -10,7 +10,7 @@ from signatures.models import CommentFlag
 @pytest.fixture(autouse=True)
 def own_cache(settings):
     """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
-    settings.CACHES = {
+    settings.CACHES = {**settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "comment-flags"}
     }
 

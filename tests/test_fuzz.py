@@ -113,12 +113,20 @@ def test_too_many_fields_get_a_400(roomy_petition):
     assert response.status_code == 400
 
 
-def test_a_missing_or_bad_csrf_token_gets_a_403_page_and_stores_nothing(roomy_petition, signer_data):
+def test_a_cross_site_post_gets_a_403_page_and_stores_nothing(roomy_petition, signer_data):
+    # Signing takes no CSRF token (the page is cached for everyone): the
+    # browser's Sec-Fetch-Site or Origin header says where the post came from.
     client = Client(enforce_csrf_checks=True)
-    for token in ["", "x" * 64, "\x00", "🙂" * 10]:
+    cross_site = [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+    ]
+    for headers, token in zip(cross_site, ["", "x" * 64, "\x00", "🙂" * 10]):
         response = client.post(
             reverse("petition:sign", args=[roomy_petition.slug]),
-            {**form_fields(), **signer_data(), "csrfmiddlewaretoken": token},
+            {**form_fields(), **signer_data(), "csrfmiddlewaretoken": token}, **headers,
         )
         assert response.status_code == 403
         assert "reload the page and send the form again" in response.content.decode()

@@ -26,7 +26,7 @@ def test_readyz_checks_the_database_and_the_cache(client, django_assert_num_quer
 @pytest.mark.django_db
 def test_readyz_is_503_when_the_cache_is_unreachable(client, settings):
     cache.close()
-    settings.CACHES = {
+    settings.CACHES = {**settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             # A port nothing listens on: the client raises on connect.

@@ -131,7 +131,7 @@ def test_client_ip_reads_forwarded_for_from_the_right(rf, settings, proxies, for
 
 
 def test_signing_goes_on_unlimited_when_the_cache_is_down(make_petition, settings, caplog):
-    settings.CACHES = {
+    settings.CACHES = {**settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there

@@ -67,7 +67,7 @@ def test_what_django_logs_after_the_middleware_carries_the_request_id_too(client
     caplog.handler.addFilter(RequestIdFilter())
     # A 503 from the readiness probe (cache unreachable) is logged by Django's
     # handler once every middleware has returned.
-    settings.CACHES = {"default": {
+    settings.CACHES = {**settings.CACHES, "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:9/0",
         "OPTIONS": {"socket_connect_timeout": 0.5},

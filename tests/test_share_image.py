@@ -12,7 +12,7 @@ from signatures import services
 @pytest.fixture(autouse=True)
 def own_cache(settings):
     """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
-    settings.CACHES = {
+    settings.CACHES = {**settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "share-image"}
     }
 
