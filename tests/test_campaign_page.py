@@ -100,3 +100,9 @@ def test_a_reached_goal_is_shown_with_the_next_one(client, make_petition, signer
     assert "1 has signed. Let’s get to 5!" in html
     assert "We reached our goal of 1 signatures! Next goal: 5." in html
     assert '<progress class="progress-bar" max="5" value="1"' in html
+
+
+def test_no_template_syntax_leaks_onto_the_page(client, petition):
+    for url in [petition.get_absolute_url(), "/es" + petition.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert "{#" not in html and "{%" not in html and "{{" not in html
