@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from signatures import services
@@ -229,12 +230,30 @@ def test_a_confirm_link_cannot_withdraw(client, petition, signer_data):
     assert Signature.objects.count() == 1
 
 
+def spanish(msgid, **values):
+    with translation.override("es"):
+        text = translation.gettext(msgid) % values
+    # A string missing from the catalogue would come back in English and prove nothing.
+    assert text != msgid % values
+    return text
+
+
 def test_the_email_and_its_links_follow_the_signers_language(client, petition, signer_data):
+    petition.title_es = "Salvemos el río"
+    petition.save()
     response = sign(client, petition, signer_data(), prefix="/es")
     assert response["Location"].startswith("/es/")
     assert Signature.objects.get().language == "es"
     run_worker()
     (message,) = mail.outbox
+    assert message.subject == spanish("Confirm your signature: %(title)s", title="Salvemos el río")
+    assert message.subject == "Confirma tu firma: Salvemos el río"
+    for body in (message.body, html_part(message)):
+        assert spanish("Hello %(name)s,", name=signer_data()["name"]) in body
+        assert "«Salvemos el río»" in body
+        assert "Thank you for signing" not in body and "The link works" not in body
+    assert spanish("Confirm my signature") in html_part(message)
+    assert spanish("Didn't sign this, or changed your mind? Remove your signature:") in message.body
     assert '<html lang="es">' in html_part(message)
     confirm = link(message, "confirm")
     assert confirm.startswith(f"/es/petitions/{petition.slug}/confirm/")
@@ -242,6 +261,25 @@ def test_the_email_and_its_links_follow_the_signers_language(client, petition, s
     page = client.get(confirm)
     assert '<html lang="es">' in page.content.decode()
     assert client.post(confirm)["Location"] == f"/es/petitions/{petition.slug}/thanks/"
+
+
+def test_an_english_signers_email_is_in_english(client, petition, signer_data):
+    petition.title_es = "Salvemos el río"
+    petition.save()
+    # reverse() follows the active language, which an earlier test's Spanish request leaves on.
+    with translation.override("en"):
+        sign(client, petition, signer_data())
+    assert Signature.objects.get().language == "en"
+    run_worker()
+    (message,) = mail.outbox
+    assert message.subject == "Confirm your signature: Save the river"
+    for body in (message.body, html_part(message)):
+        assert f"Hello {signer_data()['name']}," in body
+        assert "Thank you for signing “Save the river”." in body
+        assert "firma" not in body and "río" not in body
+    assert "Confirm my signature" in html_part(message)
+    assert '<html lang="en">' in html_part(message)
+    assert link(message, "confirm").startswith(f"/petitions/{petition.slug}/confirm/")
 
 
 def test_a_struck_signature_cannot_be_confirmed_by_its_link(client, petition, signer_data, django_user_model):
