@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    # For its Spanish country names (its catalogue), not for models.
+    "django_countries",
     "ops",
     "petition",
     "signatures",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.translation import get_language_from_path
 
 
@@ -18,6 +19,12 @@ class RememberedLanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen in dict(settings.LANGUAGES) and request.path_info.startswith(f"/{settings.ADMIN_URL}"):
+            # Admin has no language prefix, so LocaleMiddleware shows it in
+            # English; an organizer who chose Spanish on the site gets it in Spanish.
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+            return self.get_response(request)
         if (
             request.method in ("GET", "HEAD")
             and chosen != settings.LANGUAGE_CODE

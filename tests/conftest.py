@@ -3,7 +3,9 @@ import time
 import uuid
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from petition.models import Petition
 from signatures.abuse import form_started_token
@@ -18,6 +20,13 @@ def plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """A request leaves its language active in the thread; the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

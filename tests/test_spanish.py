@@ -115,3 +115,22 @@ def test_switching_language_from_a_form_with_errors_lands_on_the_campaign_page(c
 
 def test_the_first_campaign_has_next_goals_past_ten_thousand(db):
     assert Petition.objects.get(slug=SLUG).target_for(10_000) == 15_000
+
+
+def test_country_names_are_in_the_readers_language(client, petition):
+    with translation.override("es"):
+        url = petition.get_absolute_url()
+    assert '<option value="US" selected>Estados Unidos</option>' in client.get(url).content.decode()
+    # A request leaves its language active in this thread: ask for the English URL explicitly.
+    with translation.override("en"):
+        url = petition.get_absolute_url()
+    assert '<option value="US" selected>United States of America</option>' in client.get(url).content.decode()
+
+
+def test_an_organizer_who_chose_spanish_gets_the_admin_in_spanish(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("organizadora", "o@example.org", "x" * 16))
+    assert "Site administration" in client.get(reverse("admin:index")).content.decode()
+    client.get(reverse("switch_language", args=["es"]), {"next": "/"})
+    assert "Sitio administrativo" in client.get(reverse("admin:index")).content.decode()
