@@ -286,3 +286,30 @@ def test_a_changed_or_cut_short_link_says_so_and_changes_nothing(phone, mailbox,
     look_at(page, f"bad-link-{name}-en")
     assert Signature.objects.get(petition=petition).status == Signature.Status.PENDING
     assert count_for(petition) == 0
+
+
+def test_suzie_asks_for_the_email_again_and_the_newest_link_works(phone, mailbox, make_petition):
+    petition = make_petition(goal=10, requires_confirmation=True)
+    page = phone()
+    page.goto(petition.get_absolute_url())
+    sign(page, name="Suzie Park", email_address="suzie@example.org", postal_code="97201")
+    (first,) = mailbox.deliver()
+
+    # It went to spam; she asks for it again from the page she landed on.
+    expect(page.get_by_label("Email")).to_have_value("suzie@example.org")
+    page.get_by_role("button", name="Send the email again").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    notice = page.get_by_text("If this address signed the petition, a new email is on its way.")
+    expect(notice).to_have_count(1)
+    look_at(page, "confirm-sent-again-en")
+
+    (again,) = mailbox.deliver()
+    assert again["To"] == "suzie@example.org"
+    page.goto(text_link(again, "confirm"))
+    page.get_by_role("button", name="Confirm my signature").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for signing")
+    assert count_for(petition) == 1
+    # The first email's link, found later, neither fails nor counts her twice.
+    page.goto(text_link(first, "confirm"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your signature is already confirmed")
+    assert count_for(petition) == 1
