@@ -71,7 +71,9 @@ class Load:
         browser = Browserless(self.url)
         status, _, html = browser.get(self.petition_path)
         assert status == 200, status
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        # The form's hidden fields as a browser sends them: the CSRF token, and
+        # the bot trap's start time (without it every signature is flagged).
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
         action = re.search(r'<form class="sign-form" method="post" action="([^"]+)"', html).group(1)
         interval = self.threads / self.rate if self.rate else 0
         # Stagger the threads so that paced requests arrive evenly, not in bursts.
@@ -90,7 +92,7 @@ class Load:
                 self._record(status, "", page, headers)
             status, headers, page = browser.post(action, {
                 "name": f"Signer {n} {i}", "email": email, "postal_code": "78205",
-                "country": "US", "csrfmiddlewaretoken": token,
+                "country": "US", **hidden,
             })
             self._record(status, email, page, headers)
 
