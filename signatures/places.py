@@ -1,7 +1,7 @@
 """Where a signer is: city and state from the ZIP, congressional district from Census data.
 
 City and state come from the `zipcodes` package (USPS data shipped with it,
-no web request). Districts come from the Census Bureau's ZCTA-to-district
+no web request), looked up in a dictionary (petition/zip_places.py). Districts come from the Census Bureau's ZCTA-to-district
 relationship file loaded by `manage.py load_districts`. A ZCTA is the Census
 approximation of a ZIP's area; where a ZIP lies in several districts the ZIP
 alone cannot say which one, so the signature is marked as split instead.
@@ -11,9 +11,9 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable
 
-import zipcodes
 from django.db import connection, transaction
 
+from petition.zip_places import place_of
 from signatures.models import Signature, ZipDistrict
 
 # State FIPS codes (the first two digits of a district GEOID) to USPS codes.
@@ -53,8 +53,8 @@ def place_fields(postal_code: str, country: str) -> dict:
     code = zip5(postal_code, country)
     if not code:
         return {}
-    matches = zipcodes.matching(code)
-    fields = {"city": matches[0]["city"][:100], "region": matches[0]["state"]} if matches else {}
+    place = place_of(code)
+    fields = {"city": place[0][:100], "region": place[1]} if place else {}
     districts = list(ZipDistrict.objects.filter(zcta=code).values_list("district", flat=True))
     if len(districts) == 1:
         fields["district"] = districts[0]
