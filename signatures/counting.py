@@ -51,10 +51,10 @@ def recount(petition) -> tuple[int, int]:
 
     Every status change writes its signature row first and its shard last, in
     one transaction, or both in one statement (with_increment), which locks
-    both tables before it writes to either. Locking the shard table against writes therefore waits
-    for signers that already touched a shard to commit, and holds back the
-    rest before they touch one, so the real count and the shards are read at
-    the same point. The lock blocks signing on every petition for the few
+    both tables before it writes to either. Locking the shard table against
+    writes therefore waits for signers that already touched a shard to
+    commit, and holds back the rest before they touch one, so the real count
+    and the shards are read at the same point. The lock blocks signing on every petition for the few
     milliseconds of one COUNT(*), which is why this is a command, not a view.
     """
     with transaction.atomic():

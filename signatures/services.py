@@ -1,7 +1,8 @@
 """Every write to signatures: one function each, keyword-only arguments, one transaction.
 
 A status change and its count change happen in the same transaction, the
-signature row first and the count shard last (see counting.recount).
+signature row first and the count shard last, or in one statement (a new
+counted signature, see _insert and counting.recount).
 """
 
 from dataclasses import dataclass
@@ -10,9 +11,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from signatures import counting, mail, places
 from signatures.abuse import is_disposable
@@ -87,8 +88,10 @@ def signature_create(
     # Field validation only: uniqueness is left to the database constraint
     # below, which is the one check that holds under concurrent requests. The
     # petition is the one passed in, so checking that it exists would only
-    # cost a query on the busiest write path.
-    signature.full_clean(exclude=["petition"], validate_unique=False, validate_constraints=False)
+    # cost a query on the busiest write path. The country field's own check
+    # walks all ~250 choices, so it runs only when a lookup says it will fail.
+    exclude = ["petition"] if country not in countries else ["petition", "country"]
+    signature.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
     if signature.status == Signature.Status.PENDING:
         with transaction.atomic():
@@ -114,16 +117,26 @@ def _insert(signature: Signature) -> bool:
     The unique constraint decides, through ON CONFLICT DO NOTHING: a
     concurrent insert of the same address waits for the other to commit (and
     then inserts nothing) or roll back, and no error aborts the transaction.
-    A signature that counts adds its +1 to a count shard in the same
-    statement (counting.with_increment), so outside a transaction it is one
-    round trip. The INSERT is the one save() would send, built by Django.
+    The district is looked up inside the statement (places.DISTRICT_SQL), and
+    a signature that counts adds its +1 to a count shard in the same statement
+    (counting.with_increment): outside a transaction, signing is one round trip.
     """
-    query = InsertQuery(Signature)
-    query.insert_values(
-        [field for field in Signature._meta.local_concrete_fields if not field.primary_key], [signature]
+    fields = [field for field in Signature._meta.local_concrete_fields if not field.primary_key]
+    values, params = [], []
+    for field in fields:
+        if field.attname in ("district", "district_split"):
+            values.append(f"place.{field.attname}")
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(signature, add=True), connection))
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT {', '.join(values)} FROM ({places.DISTRICT_SQL}) AS place "
+        f"ON CONFLICT ON CONSTRAINT {UNIQUE_PER_PERSON} DO NOTHING "
+        f"RETURNING {quote(Signature._meta.pk.column)}, district, district_split"
     )
-    [(sql, params)] = query.get_compiler(connection=connection).as_sql()
-    sql += f" ON CONFLICT ON CONSTRAINT {UNIQUE_PER_PERSON} DO NOTHING RETURNING {Signature._meta.pk.column}"
+    params.append(places.zip5(signature.postal_code, signature.country))
     if signature.is_counted:
         sql, params = counting.with_increment(sql, params, petition_id=signature.petition_id)
     with connection.cursor() as cursor:
@@ -131,7 +144,7 @@ def _insert(signature: Signature) -> bool:
         row = cursor.fetchone()
     if row is None:
         return False
-    signature.pk = row[0]
+    signature.pk, signature.district, signature.district_split = row
     signature._state.adding, signature._state.db = False, connection.alias
     return True
 
