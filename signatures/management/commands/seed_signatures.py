@@ -25,7 +25,7 @@ COLUMNS = [
     "petition_id", "name", "email", "email_canonical", "postal_code", "country", "city",
     "region", "district", "district_split", "comment", "public", "opt_in", "language",
     "source", "status", "created_at", "confirmed_at", "status_reason", "ip_hash",
-    "user_agent_family", "email_domain",
+    "user_agent_family", "email_domain", "comment_hidden", "email_disposable",
 ]
 FIRST_NAMES = ["María", "José", "Ana", "Luis", "Carmen", "James", "Mary", "Wei", "Fatima",
                "Olga", "Kwame", "Priya", "Noah", "Emma", "Diego", "Sofía", "Amir", "Chloe"]
@@ -108,7 +108,7 @@ def _rows(petition, count, pending_share, days):
                 str(petition.pk), rng.choice(names), email, email, postal_code, "US", city,
                 region, "", "f", "", "t" if i % 7 == 0 else "f", "t" if i % 3 == 0 else "f",
                 "en", "seed", "pending" if pending else "confirmed", created,
-                "\\N" if pending else created, "", "", "", "example.org",
+                "\\N" if pending else created, "", "", "", "example.org", "f", "f",
             ]))
         yield len(lines), ("\n".join(lines) + "\n").encode()
 
