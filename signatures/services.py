@@ -153,7 +153,10 @@ def _queue_mail(signature: Signature, *, kind, cause) -> bool:
     """Put a mail in the outbox, sent by the worker once this transaction commits.
 
     The caller holds the signature's row lock, so two requests at once
-    cannot both pass the daily cap.
+    cannot both pass the daily cap. The task row is written in the same
+    transaction as the mail row (the task backend is this database): both
+    or neither are committed, and the worker cannot see the task before the
+    mail it names.
     """
     if cause != SignatureMail.Cause.SIGNED:
         kinds = [kind] if kind == SignatureMail.Kind.WITHDRAW_LINK else [
@@ -162,7 +165,7 @@ def _queue_mail(signature: Signature, *, kind, cause) -> bool:
         if SignatureMail.objects.repeats_today(signature, kinds) >= settings.REPEAT_MAILS_PER_DAY:
             return False
     queued = SignatureMail.objects.create(signature=signature, kind=kind, cause=cause)
-    mail.enqueue_on_commit(queued)
+    mail.enqueue(queued.pk)
     return True
 
 
