@@ -11,7 +11,8 @@ from signatures.models import CommentFlag
 def own_cache(settings):
     """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "comment-flags"}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "comment-flags"},
     }
 
 

@@ -27,4 +27,4 @@ def test_an_unknown_petition_is_404(client, db):
 
 def test_it_may_be_cached_for_a_few_seconds_by_anyone(client, petition):
     response = client.get(reverse("petition:count_json", args=[petition.slug]))
-    assert response["Cache-Control"] == "public, max-age=5"
+    assert response["Cache-Control"] == "public, max-age=2"
