@@ -107,7 +107,8 @@ def export_queryset(queryset, *, kind: str, all_statuses: bool = False, split: s
         # out (YYYY-MM-DD) by the database: a million dates converted to
         # Python and back to text cost a good part of an export.
         .values(*fields, action_date=Func(
-            TruncDate("created_at"), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=CharField()
+            TruncDate("created_at"), template="to_char(%(expressions)s, 'YYYY-MM-DD')",
+            output_field=CharField(),
         ))
     )
 

@@ -1,8 +1,9 @@
 """Where a signer is: city and state from the ZIP, congressional district from Census data.
 
 City and state come from the `zipcodes` package (USPS data shipped with it,
-no web request), looked up in a dictionary (petition/zip_places.py). Districts come from the Census Bureau's ZCTA-to-district
-relationship file loaded by `manage.py load_districts`. A ZCTA is the Census
+no web request), looked up in a dictionary (petition/zip_places.py).
+Districts come from the Census Bureau's ZCTA-to-district relationship file
+loaded by `manage.py load_districts`. A ZCTA is the Census
 approximation of a ZIP's area; where a ZIP lies in several districts the ZIP
 alone cannot say which one, so the signature is marked as split instead.
 """

@@ -52,7 +52,11 @@ def site(django_db_setup):
     Each test makes its own petition with `transaction=True`, so the server sees it.
     """
     collect_static()
-    with gunicorn(workers=2) as server:
+    # People in these tests come back to a page within the two seconds a
+    # browser may keep it (Cache-Control: max-age=2), and would then be shown
+    # the copy it kept: with 0 the browser asks again each time (the ETag still
+    # saves the body), so the tests see what the server says now.
+    with gunicorn(workers=2, env={"CAMPAIGN_PAGE_MAX_AGE": "0", "COUNT_MAX_AGE": "0"}) as server:
         yield server
 
 
