@@ -6,6 +6,9 @@
 local mode = os.getenv("WRK_MODE") or "get"
 local run = os.getenv("WRK_RUN") or "0"
 local origin = os.getenv("WRK_ORIGIN") or ""
+-- The form's signed "shown at" token (already url-encoded), as the page gives
+-- it: without it every signature would be stored as flagged and not counted.
+local started = os.getenv("WRK_STARTED") or ""
 local threads = {}
 
 function setup(thread)
@@ -32,7 +35,8 @@ function request()
   end
   sent = sent + 1
   local body = "name=Bench+Signer&email=bench." .. run .. "." .. tid .. "." .. sent ..
-    "%40example.org&postal_code=78205&country=US&comment=Signed+under+load&public=on"
+    "%40example.org&postal_code=78205&country=US&comment=Signed+under+load&public=on" ..
+    "&website=&started=" .. started
   return wrk.format(nil, nil, nil, body)
 end
 

@@ -6,6 +6,7 @@ CDN or a browser can keep them for a few seconds and then revalidate with
 the ETag: one response serves every reload in that window.
 """
 
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.http import HttpResponse
 from django.urls import get_callable
 from django.utils.translation import get_language
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+
+from petition.models import Petition
 
 
 def cached_publicly(max_age: int):
@@ -56,6 +59,32 @@ def cached_publicly(max_age: int):
         return wrapped
 
     return decorator
+
+
+# slug -> (monotonic time it was read, petition); see signing_petition().
+_signing_petitions: dict[str, tuple[float, Petition]] = {}
+
+
+def signing_petition(slug: str) -> Petition | None:
+    """The visible petition with this slug, without its campaign text, kept per process.
+
+    Signing needs it on every request (its limits, whether it is open, whether
+    it requires confirmation): the same row, read hundreds of times a second
+    during a surge. Each process reuses it for MICROCACHE_SECONDS, the same
+    second the campaign page is reused, so an organizer's change reaches
+    signing as soon as it reaches the page. The opening and closing times are
+    checked against the clock on every request (Petition.is_open), so a
+    petition still closes on time to the second.
+    """
+    seconds = settings.MICROCACHE_SECONDS
+    kept = _signing_petitions.get(slug)
+    if kept is not None and time.monotonic() - kept[0] < seconds:
+        return kept[1]
+    # The campaign text is only needed to show the form again with errors.
+    petition = Petition.objects.visible().defer("body", "body_es").filter(slug=slug).first()
+    if petition is not None and seconds:
+        _signing_petitions[slug] = (time.monotonic(), petition)
+    return petition
 
 
 def same_origin_post(view):

@@ -8,7 +8,7 @@ beside it.
 
 from dataclasses import dataclass
 
-import zipcodes
+from petition.zip_places import place_of
 
 STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -56,8 +56,5 @@ def state_for_postal_code(postal_code: str, country: str) -> str:
     """The US state code of a ZIP code, or "" when unknown or outside the US."""
     if str(country) != "US":
         return ""
-    try:
-        matches = zipcodes.matching(postal_code[:5])
-    except (TypeError, ValueError):
-        return ""
-    return matches[0]["state"] if matches else ""
+    place = place_of(postal_code[:5])
+    return place[1] if place else ""

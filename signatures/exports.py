@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import CharField, Func
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +28,8 @@ from signatures.models import SignatureExport
 Kind = SignatureExport.Kind
 
 # Excel and LibreOffice read cells starting with these as formulas.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CHUNK_SIZE = 2000  # rows fetched from the server-side cursor at a time
+FORMULA_STARTS = frozenset("=+-@\t\r")
+CHUNK_SIZE = 10_000  # rows fetched from the server-side cursor at a time
 FLUSH_BYTES = 32 * 1024
 BOM = "\ufeff".encode()
 
@@ -50,7 +51,7 @@ DELIVERY_COLUMNS = {
     "locality": lambda r: r["city"],
     "region": lambda r: r["region"],
     "country": lambda r: r["country"],
-    "action_date": lambda r: r["action_date"].isoformat(),
+    "action_date": lambda r: r["action_date"],
     # A comment leaves the site only if its signer made it public.
     "comments": lambda r: r["comment"] if r["public"] else "",
 }
@@ -85,7 +86,7 @@ GROUP_FIELDS = {
 
 def neutralise(value: str) -> str:
     """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def _group_key(split: str, row: dict) -> str:
@@ -102,8 +103,13 @@ def export_queryset(queryset, *, kind: str, all_statuses: bool = False, split: s
     return (
         queryset.select_related(None)
         .order_by(*GROUP_FIELDS[split], "created_at", "pk")
-        # The day signed in the organizers' time zone, computed by the database.
-        .values(*fields, action_date=TruncDate("created_at"))
+        # The day signed in the organizers' time zone, computed and written
+        # out (YYYY-MM-DD) by the database: a million dates converted to
+        # Python and back to text cost a good part of an export.
+        .values(*fields, action_date=Func(
+            TruncDate("created_at"), template="to_char(%(expressions)s, 'YYYY-MM-DD')",
+            output_field=CharField(),
+        ))
     )
 
 
@@ -163,8 +169,9 @@ class _CsvText:
 
 
 def _rows(signatures: Iterable[dict], columns: dict, on_row) -> Iterator[tuple[dict, list[str]]]:
+    readers = list(columns.values())
     for signature in signatures:
-        yield signature, [neutralise(read(signature)) for read in columns.values()]
+        yield signature, [neutralise(read(signature)) for read in readers]
         if on_row:
             on_row()
 

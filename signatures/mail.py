@@ -29,10 +29,6 @@ def enqueue(mail_id: int, *, run_after=None) -> None:
     task.enqueue(mail_id)
 
 
-def enqueue_on_commit(mail: SignatureMail) -> None:
-    transaction.on_commit(lambda: enqueue(mail.pk))
-
-
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
 

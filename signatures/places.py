@@ -1,8 +1,9 @@
 """Where a signer is: city and state from the ZIP, congressional district from Census data.
 
 City and state come from the `zipcodes` package (USPS data shipped with it,
-no web request). Districts come from the Census Bureau's ZCTA-to-district
-relationship file loaded by `manage.py load_districts`. A ZCTA is the Census
+no web request), looked up in a dictionary (petition/zip_places.py).
+Districts come from the Census Bureau's ZCTA-to-district relationship file
+loaded by `manage.py load_districts`. A ZCTA is the Census
 approximation of a ZIP's area; where a ZIP lies in several districts the ZIP
 alone cannot say which one, so the signature is marked as split instead.
 """
@@ -11,9 +12,9 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable
 
-import zipcodes
 from django.db import connection, transaction
 
+from petition.zip_places import place_of
 from signatures.models import Signature, ZipDistrict
 
 # State FIPS codes (the first two digits of a district GEOID) to USPS codes.
@@ -49,18 +50,24 @@ def district_label(geoid: str) -> str:
 
 
 def place_fields(postal_code: str, country: str) -> dict:
-    """The Signature fields a postal code fills in: city, region, district, district_split."""
-    code = zip5(postal_code, country)
-    if not code:
-        return {}
-    matches = zipcodes.matching(code)
-    fields = {"city": matches[0]["city"][:100], "region": matches[0]["state"]} if matches else {}
-    districts = list(ZipDistrict.objects.filter(zcta=code).values_list("district", flat=True))
-    if len(districts) == 1:
-        fields["district"] = districts[0]
-    elif districts:
-        fields["district_split"] = True
-    return fields
+    """The Signature fields a postal code fills in from the package: city and region.
+
+    The district comes from the database, in the INSERT itself (DISTRICT_SQL).
+    """
+    place = place_of(zip5(postal_code, country) or "-")
+    return {"city": place[0][:100], "region": place[1]} if place else {}
+
+
+# A new signature's district and district_split, from the ZIP-to-district table,
+# as a subquery of the INSERT (signatures.services._insert), so that looking
+# it up costs no round trip of its own. One row whatever the ZIP: a ZIP in
+# one district gets it, a ZIP in several is split, any other gets neither.
+# Its one parameter is zip5() of the postal code.
+DISTRICT_SQL = f"""
+    SELECT CASE WHEN count(*) = 1 THEN min(district) ELSE '' END AS district,
+           count(*) > 1 AS district_split
+    FROM {ZipDistrict._meta.db_table} WHERE zcta = %s
+"""
 
 
 def read_relationship_file(lines: Iterable[str]) -> dict[str, set[str]]:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from petition import sharing
-from petition.http import same_origin_post
+from petition.http import same_origin_post, signing_petition
 from petition.models import Petition
 from petition.representatives import state_for_postal_code, state_links
 from petition.views import render_petition
@@ -54,8 +55,9 @@ def signer(request) -> dict:
 @require_POST
 @sign_limits
 def sign(request, slug):
-    # The campaign text is only needed to show the form again with errors.
-    petition = get_object_or_404(Petition.objects.visible().defer("body", "body_es"), slug=slug)
+    petition = signing_petition(slug)
+    if petition is None:
+        raise Http404
     if not petition.is_open:
         return _closed(request, petition)
     form = SignatureForm(request.POST)

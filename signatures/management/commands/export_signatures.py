@@ -51,6 +51,10 @@ class Command(BaseCommand):
         try:
             for chunk in export.chunks:
                 target.write(chunk)
+                if to_stdout:
+                    # A pipe gets each chunk as it is made (the first, the
+                    # header, long before the buffer would fill).
+                    target.flush()
         finally:
             if not to_stdout:
                 target.close()

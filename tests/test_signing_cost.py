@@ -1,0 +1,73 @@
+"""What one signature costs the database: the round trips the benchmark's numbers rest on."""
+
+import random
+
+import zipcodes
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from petition import zip_places
+from signatures import services
+from signatures.counting import count_for
+from signatures.models import Signature, SignatureMail, ZipDistrict
+from tests.conftest import form_fields
+
+
+def sign(client, petition, signer_data, **overrides):
+    return client.post(
+        reverse("petition:sign", args=[petition.slug]), {**form_fields(), **signer_data(**overrides)}
+    )
+
+
+def test_it_signs_a_petition_that_counts_in_one_statement_when_limits_are_off(
+    client, petition, signer_data, settings
+):
+    settings.RATELIMIT_ENABLE = False
+    settings.MICROCACHE_SECONDS = 60
+    ZipDistrict.objects.create(zcta="78205", district="TX-20")
+    sign(client, petition, signer_data, email="first@example.org")  # reads the petition once
+    with CaptureQueriesContext(connection) as queries:
+        response = sign(client, petition, signer_data, email="second@example.org")
+    assert response.status_code == 302
+    assert len(queries) == 1, [q["sql"] for q in queries]
+    signature = Signature.objects.get(petition=petition, email="second@example.org")
+    assert (signature.status, signature.city, signature.region, signature.district) == (
+        Signature.Status.CONFIRMED, "San Antonio", "TX", "TX-20"
+    )
+    assert count_for(petition) == 2
+
+
+def test_a_zip_in_several_districts_is_marked_split_by_the_insert(petition, signer_data):
+    ZipDistrict.objects.bulk_create([ZipDistrict(zcta="78205", district=d) for d in ("TX-20", "TX-21")])
+    signature = services.signature_create(petition=petition, **signer_data()).signature
+    signature.refresh_from_db()
+    assert (signature.district, signature.district_split) == ("", True)
+
+
+def test_a_duplicate_inserts_nothing_and_counts_nothing(client, petition, signer_data):
+    assert sign(client, petition, signer_data).status_code == 302
+    assert sign(client, petition, signer_data, email="MARIA@Example.org").status_code == 302
+    assert Signature.objects.filter(petition=petition).count() == 1
+    assert count_for(petition) == 1
+
+
+def test_a_pending_signature_writes_its_mail_and_task_in_one_transaction(
+    client, make_petition, signer_data, settings
+):
+    settings.RATELIMIT_ENABLE = False
+    petition = make_petition(requires_confirmation=True)
+    # The test's own transaction never commits: the task row is there because
+    # it was written inside the transaction, not left to an on-commit hook.
+    assert sign(client, petition, signer_data).status_code == 302
+    mail = SignatureMail.objects.get(signature__petition=petition)
+    assert DBTaskResult.objects.filter(args_kwargs__args=[mail.pk]).count() == 1
+    assert count_for(petition) == 0
+
+
+def test_the_zip_table_agrees_with_the_package():
+    known = random.Random(7).sample(sorted(zip_places.load()), 200)
+    for code in [*known, "00000", "99999", "78205"]:
+        matches = zipcodes.matching(code)
+        assert zip_places.place_of(code) == ((matches[0]["city"], matches[0]["state"]) if matches else None)
