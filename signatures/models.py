@@ -64,8 +64,11 @@ class Signature(models.Model):
         # organizer restores them.
         FLAGGED = "flagged", _("Flagged")
 
+    # No index of its own: (petition, canonical email), the constraint below,
+    # starts with it. Every index is paid for on every signature.
     petition = models.ForeignKey(
-        Petition, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("petition")
+        Petition, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("petition"),
+        db_index=False,
     )
     name = models.CharField(_("name"), max_length=200)
     # As typed, for sending mail; email_canonical decides who is a duplicate.
@@ -94,9 +97,11 @@ class Signature(models.Model):
     created_at = models.DateTimeField(_("signed"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    # Not indexed: only deleting an organizer's account looks rows up by it,
+    # and that rare scan is cheaper than an index written on every signature.
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("status changed by"),
+        related_name="+", verbose_name=_("status changed by"), db_index=False,
     )
     status_reason = models.CharField(_("reason for the last status change"), max_length=300, blank=True)
 
