@@ -1,6 +1,8 @@
+import copy
 import re
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -90,6 +92,44 @@ class SignatureForm(BotTrapForm):
             except forms.ValidationError as error:
                 self.add_error("postal_code", error)
         return cleaned
+
+
+def _shallow_copy(obj):
+    copied = object.__new__(type(obj))
+    copied.__dict__.update(obj.__dict__)
+    return copied
+
+
+def _copy_field(field: forms.Field) -> forms.Field:
+    """What Field.__deepcopy__ and Widget.__deepcopy__ make, by copying __dict__."""
+    copied = _shallow_copy(field)
+    copied.widget = _shallow_copy(field.widget)
+    copied.widget.attrs = field.widget.attrs.copy()
+    if isinstance(field, forms.ChoiceField) and not isinstance(field._choices, CallableChoiceIterator):
+        copied._choices = copy.deepcopy(field._choices)
+        copied.widget.choices = copy.copy(field.widget.choices)
+    # Choices from a callable are made afresh each time they are read, so the
+    # iterator holding the callable is shared: copying it was half of the cost.
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    return copied
+
+
+class CheaplyCopiedFields(dict):
+    """A form's base_fields, copied for each form without copy.copy's generic protocol.
+
+    Every Django form starts with its own deep copy of its fields, so that one
+    form can change its fields without touching the next. For the signing
+    form that copy was a third of validating a signature; this makes the same
+    copies (each field and widget its own object, with its own attrs,
+    choices, validators and error messages), several times faster.
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: _copy_field(field) for name, field in self.items()}
+
+
+SignatureForm.base_fields = CheaplyCopiedFields(SignatureForm.base_fields)
 
 
 class EmailForm(forms.Form):

@@ -5,6 +5,7 @@ signature row first and the count shard last, or in one statement (a new
 counted signature, see _insert and counting.recount).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,12 @@ from signatures.canonical import canonical_email
 from signatures.models import CommentFlag, Signature, SignatureMail
 
 UNIQUE_PER_PERSON = "one_signature_per_person"
+# The fields signature_create fills in from its own work, not from its arguments.
+MADE_HERE = [
+    "petition", "email_canonical", "city", "region", "district", "district_split", "comment_hidden",
+    "status", "created_at", "confirmed_at", "status_changed_at", "status_changed_by", "status_reason",
+    "email_domain", "email_disposable", "anonymised_at",
+]
 
 
 class PetitionClosed(Exception):
@@ -85,12 +92,13 @@ def signature_create(
         email_domain=canonical.rpartition("@")[2],
         email_disposable=is_disposable(canonical.rpartition("@")[2]),
     )
-    # Field validation only: uniqueness is left to the database constraint
-    # below, which is the one check that holds under concurrent requests. The
-    # petition is the one passed in, so checking that it exists would only
-    # cost a query on the busiest write path. The country field's own check
-    # walks all ~250 choices, so it runs only when a lookup says it will fail.
-    exclude = ["petition"] if country not in countries else ["petition", "country"]
+    # The values the caller gave are validated; the ones made here are not.
+    # Uniqueness is left to the database constraint below, the one check that
+    # holds under concurrent requests. The petition is the one passed in, so
+    # checking that it exists would only cost a query on the busiest write
+    # path. The country field's own check walks all ~250 choices, so it runs
+    # only when a lookup says it will fail.
+    exclude = MADE_HERE if country not in countries else [*MADE_HERE, "country"]
     signature.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
     if signature.status == Signature.Status.PENDING:
@@ -121,21 +129,8 @@ def _insert(signature: Signature) -> bool:
     a signature that counts adds its +1 to a count shard in the same statement
     (counting.with_increment): outside a transaction, signing is one round trip.
     """
-    fields = [field for field in Signature._meta.local_concrete_fields if not field.primary_key]
-    values, params = [], []
-    for field in fields:
-        if field.attname in ("district", "district_split"):
-            values.append(f"place.{field.attname}")
-        else:
-            values.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(signature, add=True), connection))
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"SELECT {', '.join(values)} FROM ({places.DISTRICT_SQL}) AS place "
-        f"ON CONFLICT ON CONSTRAINT {UNIQUE_PER_PERSON} DO NOTHING "
-        f"RETURNING {quote(Signature._meta.pk.column)}, district, district_split"
-    )
+    fields, sql = _insert_statement()
+    params = [field.get_db_prep_save(field.pre_save(signature, add=True), connection) for field in fields]
     params.append(places.zip5(signature.postal_code, signature.country))
     if signature.is_counted:
         sql, params = counting.with_increment(sql, params, petition_id=signature.petition_id)
@@ -147,6 +142,26 @@ def _insert(signature: Signature) -> bool:
     signature.pk, signature.district, signature.district_split = row
     signature._state.adding, signature._state.db = False, connection.alias
     return True
+
+
+@functools.cache
+def _insert_statement() -> tuple[list, str]:
+    """The fields _insert sends, and its SQL: the same text every time, built once per process.
+
+    The same text is also what lets the connection prepare the statement
+    (settings: DATABASES OPTIONS prepare_threshold).
+    """
+    from_place = ("district", "district_split")
+    columns = [field for field in Signature._meta.local_concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    values = ", ".join(f"place.{f.attname}" if f.attname in from_place else "%s" for f in columns)
+    sql = (
+        f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
+        f"SELECT {values} FROM ({places.DISTRICT_SQL}) AS place "
+        f"ON CONFLICT ON CONSTRAINT {UNIQUE_PER_PERSON} DO NOTHING "
+        f"RETURNING {quote(Signature._meta.pk.column)}, district, district_split"
+    )
+    return [f for f in columns if f.attname not in from_place], sql
 
 
 def _queue_mail(signature: Signature, *, kind, cause) -> bool:

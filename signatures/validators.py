@@ -15,6 +15,10 @@ MULTILINE_OK = {"\n", "\r", "\t"}
 
 
 def reject_control_characters(value: str, *, multiline: bool = False) -> None:
+    # isprintable() is False for every refused category, so text it accepts (all
+    # of it, nearly always) needs no walk through its characters in Python.
+    if value.isprintable():
+        return
     allowed = MULTILINE_OK if multiline else set()
     for char in value:
         if char in allowed:
