@@ -71,3 +71,18 @@ def test_the_zip_table_agrees_with_the_package():
     for code in [*known, "00000", "99999", "78205"]:
         matches = zipcodes.matching(code)
         assert zip_places.place_of(code) == ((matches[0]["city"], matches[0]["state"]) if matches else None)
+
+
+def test_the_signing_statement_is_prepared_once_the_connection_has_run_it_a_few_times(
+    client, petition, signer_data, settings
+):
+    # PostgreSQL then skips parsing and planning it (settings: prepare_threshold).
+    settings.RATELIMIT_ENABLE = False
+    for n in range(6):
+        assert sign(client, petition, signer_data, email=f"prepared{n}@example.org").status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%INSERT INTO \"signatures_signature\"%%' AND NOT from_sql"
+        )
+        assert cursor.fetchone()[0] == 1
