@@ -65,7 +65,7 @@ def main():
     for size in SIZES:
         seed_to(size, petition)
         with Gunicorn(env) as url:
-            results = measure(wrk, url, petition)
+            results = measure(wrk, url, petition, server=url.pid)
             notes.append(f"N={size:,}: " + audit(petition))
             admin_ms = time_admin(url)
             notes.append(f"N={size:,}: admin signature list: {admin_ms}")
@@ -168,7 +168,8 @@ class Gunicorn:
             [str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.py",
              "config.wsgi"], cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        url = f"http://127.0.0.1:{self.port}"
+        url = BenchURL(f"http://127.0.0.1:{self.port}")
+        url.pid = self.process.pid
         deadline = time.monotonic() + 30
         while subprocess.run(["curl", "-sf", "-o", "/dev/null", url + "/bench/fixed/"]).returncode:
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -182,7 +183,41 @@ class Gunicorn:
         self.log.close()
 
 
-def measure(wrk, url, petition) -> dict:
+class BenchURL(str):
+    """The site's base URL, also carrying the pid of the gunicorn master serving it."""
+
+    pid: int
+
+
+def cpu_seconds(server: int) -> tuple[float, float]:
+    """CPU time used so far by the gunicorn workers of `server`, and by all PostgreSQL processes.
+
+    Read from /proc. Under load requests/s move with whatever else the machine
+    does, but the CPU a request costs moves much less: the ratio of two
+    endpoints' CPU per request is what their requests/s ratio comes down to
+    on a machine that runs out of CPU.
+    """
+    web = db = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+            with open(f"/proc/{entry.name}/comm") as f:
+                comm = f.read().strip()
+        except OSError:  # the process has just ended
+            continue
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        if int(fields[1]) == server:  # ppid: a worker of this gunicorn
+            web += ticks
+        elif comm.startswith("postgres"):
+            db += ticks
+    hz = os.sysconf("SC_CLK_TCK")
+    return web / hz, db / hz
+
+
+def measure(wrk, url, petition, *, server: int) -> dict:
     """Every endpoint for DURATION seconds in all, in ROUNDS interleaved slices."""
     SIGNING_RUNS.clear()
     slices = {name: [] for name in ENDPOINTS}
@@ -190,11 +225,18 @@ def measure(wrk, url, petition) -> dict:
         load(wrk, url, name, petition, seconds=2)  # warm-up: imports, connections, caches
     for _ in range(ROUNDS):
         for name in ENDPOINTS:
-            slices[name].append(load(wrk, url, name, petition, seconds=max(1, DURATION // ROUNDS)))
+            before = cpu_seconds(server)
+            run = load(wrk, url, name, petition, seconds=max(1, DURATION // ROUNDS))
+            after = cpu_seconds(server)
+            run["web_cpu"], run["db_cpu"] = after[0] - before[0], after[1] - before[1]
+            slices[name].append(run)
     results = {}
     for name, runs in slices.items():
         seconds = sum(r["duration_us"] for r in runs) / 1e6
+        requests = max(1, sum(r["requests"] for r in runs))
         results[name] = {
+            "web_cpu_ms": sum(r["web_cpu"] for r in runs) / requests * 1000,
+            "db_cpu_ms": sum(r["db_cpu"] for r in runs) / requests * 1000,
             "rps": sum(r["requests"] for r in runs) / seconds,
             "p50_us": statistics.median(r["p50_us"] for r in runs),
             "p99_us": statistics.median(r["p99_us"] for r in runs),
@@ -335,13 +377,21 @@ def table_rows(size, results) -> list[list[str]]:
     rows = []
     for name, r in results.items():
         ratio = f"{r['rps'] / results[ceilings[name]]['rps']:.0%}" if name in ceilings else "ceiling"
+        cpu = r["web_cpu_ms"] + r["db_cpu_ms"]
+        if name in ceilings:
+            ceiling = results[ceilings[name]]
+            cpu_ratio = f"{(ceiling['web_cpu_ms'] + ceiling['db_cpu_ms']) / cpu:.0%}" if cpu else "-"
+        else:
+            cpu_ratio = "ceiling"
         rows.append([f"{size:,}", name, f"{r['rps']:,.0f}", f"{r['p50_us'] / 1000:.1f}",
-                     f"{r['p99_us'] / 1000:.1f}", ratio])
+                     f"{r['p99_us'] / 1000:.1f}", ratio, f"{r['web_cpu_ms']:.2f}", f"{r['db_cpu_ms']:.2f}",
+                     cpu_ratio])
     return rows
 
 
 def report(rows, notes):
-    header = ["signatures", "endpoint", "requests/s", "p50 ms", "p99 ms", "of ceiling"]
+    header = ["signatures", "endpoint", "requests/s", "p50 ms", "p99 ms", "of ceiling",
+              "web CPU ms", "db CPU ms", "CPU: ceiling's / ours"]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in [header, *rows]]
     lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
@@ -356,7 +406,8 @@ def report(rows, notes):
     text = "\n".join([
         f"{os.cpu_count()} CPUs, {CONNECTIONS} connections, {DURATION} s per URL in {ROUNDS} "
         "interleaved slices (p50/p99: median of the slices), "
-        f"wrk {WRK_THREADS} threads, gunicorn config/gunicorn.py",
+        f"wrk {WRK_THREADS} threads, gunicorn config/gunicorn.py; web/db CPU ms: CPU time per "
+        "request of the gunicorn workers and of all PostgreSQL processes (from /proc, wrk's not counted)",
         "", *lines, "", *(f"- {n}" for n in notes)])
     print("\n" + text)
     (BASE_DIR / ".data" / "bench-latest.md").write_text(text + "\n")
