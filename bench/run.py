@@ -64,10 +64,10 @@ def main():
     rows, notes = [], []
     for size in SIZES:
         seed_to(size, petition)
-        with Gunicorn(env) as url:
-            results = measure(wrk, url, petition, server=url.pid)
+        with Gunicorn(env) as server:
+            results = measure(wrk, server.url, petition, server=server.process.pid)
             notes.append(f"N={size:,}: " + audit(petition))
-            admin_ms = time_admin(url)
+            admin_ms = time_admin(server.url)
             notes.append(f"N={size:,}: admin signature list: {admin_ms}")
         rows += table_rows(size, results)
         if size == max(SIZES):
@@ -160,6 +160,7 @@ class Gunicorn:
         from tests.live import free_port
 
         self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **env, "PORT": str(self.port), "HOST": "127.0.0.1"}
 
     def __enter__(self):
@@ -168,25 +169,17 @@ class Gunicorn:
             [str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.py",
              "config.wsgi"], cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        url = BenchURL(f"http://127.0.0.1:{self.port}")
-        url.pid = self.process.pid
         deadline = time.monotonic() + 30
-        while subprocess.run(["curl", "-sf", "-o", "/dev/null", url + "/bench/fixed/"]).returncode:
+        while subprocess.run(["curl", "-sf", "-o", "/dev/null", self.url + "/bench/fixed/"]).returncode:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 sys.exit(f"gunicorn did not start: see {self.log.name}")
             time.sleep(0.3)
-        return url
+        return self
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
         self.log.close()
-
-
-class BenchURL(str):
-    """The site's base URL, also carrying the pid of the gunicorn master serving it."""
-
-    pid: int
 
 
 def cpu_seconds(server: int) -> tuple[float, float]:

@@ -198,10 +198,10 @@ def _zip_archive(rows, columns, log, on_row, *, split, stem) -> Iterator[bytes]:
     width = len(columns)
     n = 0
     for row in rows:
-        if _group_key(split, row[width:]) != key:
+        if (group := _group_key(split, row[width:])) != key:
             if member is not None:
                 member.close()
-            key = _group_key(split, row[width:])
+            key = group
             # force_zip64: the size of a member is not known when it starts.
             member = archive.open(f"{stem}-{key}.csv", mode="w", force_zip64=True)
             csv_text = _CsvText(list(columns))

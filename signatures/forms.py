@@ -105,11 +105,11 @@ def _copy_field(field: forms.Field) -> forms.Field:
     copied = _shallow_copy(field)
     copied.widget = _shallow_copy(field.widget)
     copied.widget.attrs = field.widget.attrs.copy()
+    # Choices from a callable are made afresh each time they are read, so the
+    # iterator holding the callable is shared: copying it was half of the cost.
     if isinstance(field, forms.ChoiceField) and not isinstance(field._choices, CallableChoiceIterator):
         copied._choices = copy.deepcopy(field._choices)
         copied.widget.choices = copy.copy(field.widget.choices)
-    # Choices from a callable are made afresh each time they are read, so the
-    # iterator holding the callable is shared: copying it was half of the cost.
     copied.error_messages = field.error_messages.copy()
     copied.validators = field.validators[:]
     return copied

@@ -70,6 +70,7 @@ def signature_create(
     else:
         status = Signature.Status.CONFIRMED
     canonical = canonical_email(email)
+    domain = canonical.rpartition("@")[2]
     postal_code = postal_code.strip().upper()
     signature = Signature(
         petition=petition,
@@ -89,8 +90,8 @@ def signature_create(
         ip_hash=ip_hash,
         user_agent_family=user_agent_family,
         fill_seconds=fill_seconds,
-        email_domain=canonical.rpartition("@")[2],
-        email_disposable=is_disposable(canonical.rpartition("@")[2]),
+        email_domain=domain,
+        email_disposable=is_disposable(domain),
     )
     # The values the caller gave are validated; the ones made here are not.
     # Uniqueness is left to the database constraint below, the one check that

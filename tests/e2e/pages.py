@@ -21,3 +21,11 @@ def assert_accessible(page, name: str) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, f"{name}: " + "\n".join(bad)
+
+
+def sign(page, *, name: str, email_address: str, postal_code: str) -> None:
+    """Fill in the signing form on the page as it is and send it (any language)."""
+    page.locator("#id_name").fill(name)
+    page.locator("#id_email").fill(email_address)
+    page.locator("#id_postal_code").fill(postal_code)
+    page.locator("form.sign-form button[type=submit]").click()

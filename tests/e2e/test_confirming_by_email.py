@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from signatures.counting import count_for
 from signatures.mail import absolute
 from signatures.models import Signature
-from tests.e2e.pages import assert_accessible, screenshot
+from tests.e2e.pages import assert_accessible, screenshot, sign
 from tests.live import free_port
 from tests.mailtools import run_worker
 
@@ -92,13 +92,6 @@ def look_at(page, name: str) -> None:
     shown = page.locator("body").inner_text()
     assert not re.search(r"\{[#%{]|[#%}]\}", shown), f"{name}: template syntax on the page:\n{shown}"
     assert_accessible(page, name)
-
-
-def sign(page, *, name: str, email_address: str, postal_code: str):
-    page.locator("#id_name").fill(name)
-    page.locator("#id_email").fill(email_address)
-    page.locator("#id_postal_code").fill(postal_code)
-    page.locator("form.sign-form button[type=submit]").click()
 
 
 def petition_url(petition, language="en") -> str:

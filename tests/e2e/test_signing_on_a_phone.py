@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from signatures.models import Signature
-from tests.e2e.pages import assert_accessible, screenshot
+from tests.e2e.pages import assert_accessible, screenshot, sign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,10 +122,7 @@ def test_the_count_goes_up_on_an_open_page_and_the_goal_moves_on(phone, make_pet
 
     signer = phone()
     signer.goto(petition.get_absolute_url())
-    signer.get_by_label("Full name").fill("Sam Okafor")
-    signer.get_by_label("Email").fill("sam@example.org")
-    signer.get_by_label("ZIP/postal code").fill("60601")
-    signer.get_by_role("button", name="Sign the petition").click()
+    sign(signer, name="Sam Okafor", email_address="sam@example.org", postal_code="60601")
     expect(signer.get_by_role("heading", level=1)).to_have_text("Thank you for signing")
 
     # The page polls every 10 s and also when it comes back into view; the
@@ -147,10 +144,7 @@ def test_a_signer_who_must_confirm_sees_the_check_email_page(phone, make_petitio
     page = phone(viewport={"width": 320, "height": 640})
     page.goto(petition.get_absolute_url())
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    page.get_by_label("Full name").fill("Kim Nguyen")
-    page.get_by_label("Email").fill("kim@example.org")
-    page.get_by_label("ZIP/postal code").fill("98101")
-    page.get_by_role("button", name="Sign the petition").click()
+    sign(page, name="Kim Nguyen", email_address="kim@example.org", postal_code="98101")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     expect(page.locator(".progress-text")).to_have_count(0)
     screenshot(page, "check-email-320")
@@ -163,10 +157,7 @@ def test_everything_works_without_javascript(phone, make_petition):
     petition = make_petition()
     page = phone(java_script_enabled=False)
     page.goto(petition.get_absolute_url())
-    page.get_by_label("Full name").fill("Noor Haddad")
-    page.get_by_label("Email").fill("noor@example.org")
-    page.get_by_label("ZIP/postal code").fill("48126")
-    page.get_by_role("button", name="Sign the petition").click()
+    sign(page, name="Noor Haddad", email_address="noor@example.org", postal_code="48126")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for signing")
     # The link to copy is there as text; the Copy button needs script, so it stays hidden.
     expect(page.get_by_label("Or copy the link")).to_have_value(re.compile(r"\?src=link$"))
