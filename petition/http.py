@@ -7,12 +7,12 @@ the ETag: one response serves every reload in that window.
 """
 
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.urls import get_callable
+from django.urls import get_callable, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
@@ -118,3 +118,20 @@ def _from_same_origin(request) -> bool:
         return True
     own = f"{request.scheme}://{request.get_host()}"
     return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+def petition_url(viewname: str, petition) -> str:
+    """reverse() of one of a petition's pages, remembered per process.
+
+    Signing redirects on every signature, and reverse() through the language
+    prefix costs more than the rest of the redirect. The URL depends only on
+    these arguments, the active language, the script prefix and the URLconf,
+    which together are the key.
+    """
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _petition_url(viewname, petition.slug, get_language(), get_script_prefix(), urlconf)
+
+
+@lru_cache(maxsize=1024)
+def _petition_url(viewname, slug, language, script_prefix, urlconf) -> str:
+    return reverse(viewname, kwargs={"slug": slug}, urlconf=urlconf)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from petition import sharing
-from petition.http import same_origin_post, signing_petition
+from petition.http import petition_url, same_origin_post, signing_petition
 from petition.models import Petition
 from petition.representatives import state_for_postal_code, state_links
 from petition.views import render_petition
@@ -75,7 +75,7 @@ def sign(request, slug):
     # site never tells a stranger who has signed.
     next_page = "petition:check_email" if petition.requires_confirmation else "petition:thanks"
     return remember_signer(
-        redirect(next_page, slug=petition.slug),
+        HttpResponseRedirect(petition_url(next_page, petition)),
         email=form.cleaned_data["email"],
         state=state_for_postal_code(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
     )

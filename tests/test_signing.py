@@ -1,7 +1,9 @@
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
 
+from petition.http import petition_url
 from petition.models import Petition
 from signatures.counting import count_for
 from signatures.models import Signature
@@ -173,3 +175,23 @@ def test_the_home_page_shows_the_featured_open_petition(client, make_petition):
     make_petition(title="The featured one", featured=True)
     make_petition(title="Newest one")
     assert "The featured one" in client.get("/").content.decode()
+
+
+def test_the_next_page_follows_the_language_and_the_script_prefix(client, petition, signer_data):
+    # petition_url remembers URLs per process; each of these must still get its own.
+    url = reverse("petition:sign", args=[petition.slug])
+    with translation.override("es"):
+        url_es = reverse("petition:sign", args=[petition.slug])
+    assert client.post(url, {**form_fields(), **signer_data(email="a@example.org")})["Location"] == f"/petitions/{petition.slug}/thanks/"
+    assert client.post(url_es, {**form_fields(), **signer_data(email="b@example.org")})["Location"] == (
+        f"/es/petitions/{petition.slug}/thanks/"
+    )
+    assert Signature.objects.count() == 2
+    # A site mounted under a prefix (WSGI SCRIPT_NAME, which the handler sets as the script prefix).
+    with translation.override("en"):
+        set_script_prefix("/site/")
+        try:
+            assert petition_url("petition:thanks", petition) == f"/site/petitions/{petition.slug}/thanks/"
+        finally:
+            set_script_prefix("/")
+        assert petition_url("petition:thanks", petition) == f"/petitions/{petition.slug}/thanks/"

@@ -2,6 +2,8 @@
 
 import random
 
+import pytest
+
 import zipcodes
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -86,3 +88,29 @@ def test_the_signing_statement_is_prepared_once_the_connection_has_run_it_a_few_
             "WHERE statement LIKE '%%INSERT INTO \"signatures_signature\"%%' AND NOT from_sql"
         )
         assert cursor.fetchone()[0] == 1
+
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"country": "CA", "postal_code": "k1a 0b1", "public": True, "opt_in": True, "comment": "¡Sí!"},
+    {"flagged": True, "fill_seconds": 2, "source": "wa", "language": "es", "ip_hash": "ab" * 32},
+])
+def test_the_insert_sends_what_djangos_own_field_preparation_would(petition, signer_data, overrides):
+    # _insert sends the instance's values as they are, where Django would send
+    # each field's pre_save and get_db_prep_save: they must be the same.
+    sent = []
+
+    def keep(execute, sql, params, many, context):
+        sent.append(list(params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        result = services.signature_create(petition=petition, **{**signer_data(), **overrides})
+    attnames, _sql = services._insert_statement()
+    fields = [field for field in Signature._meta.local_concrete_fields if field.attname in attnames]
+    assert [field.attname for field in fields] == attnames
+    prepared = [field.get_db_prep_save(field.pre_save(result.signature, add=False), connection) for field in fields]
+    assert sent[0][: len(attnames)] == prepared
+    stored = Signature.objects.get(pk=result.signature.pk)
+    assert [getattr(stored, name) for name in attnames] == [getattr(result.signature, name) for name in attnames]

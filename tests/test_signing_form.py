@@ -1,4 +1,4 @@
-"""The signing form's two shortcuts for speed give the same answers as the long way."""
+"""The signing form's shortcuts for speed give the same answers as the long way."""
 
 import copy
 import sys
@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from django import forms
 
-from signatures.forms import CheaplyCopiedFields, SignatureForm
+from signatures.forms import FieldCopies, LazilyCopiedFields, SignatureForm
 from signatures.validators import MULTILINE_OK, reject_control_characters
 
 
@@ -29,18 +29,60 @@ def test_each_form_gets_its_own_fields_and_widgets():
     assert SignatureForm.base_fields["email"].error_messages["required"] != "changed"
 
 
-def test_the_cheap_copy_renders_and_validates_as_djangos_deep_copy(monkeypatch, signer_data):
-    data = {**signer_data(), "country": "XX", "email": "not an address"}
-    cheap_form = SignatureForm(data)
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"country": "XX", "email": "not an address"},
+    {"name": "", "postal_code": "1234", "comment": "x" * 1001, "source": "=HYPERLINK()"},
+    {"name": "a\x00b", "email": "a@b", "country": "CA", "postal_code": "k1a0b1", "public": "on"},
+])
+def test_it_renders_and_validates_as_djangos_own_form(monkeypatch, signer_data, overrides):
+    data = {**signer_data(), **overrides}
+    ours = SignatureForm(data)
+    ours_valid = ours.is_valid()
+    # Django's way: a deep copy of every field and a BoundField per field.
     monkeypatch.setattr(SignatureForm, "base_fields", dict(SignatureForm.base_fields))
-    django_form = SignatureForm(data)
-    assert not isinstance(SignatureForm.base_fields, CheaplyCopiedFields)
-    assert str(cheap_form) == str(django_form)
-    assert cheap_form.errors == django_form.errors
-    assert cheap_form.fields["country"].choices is not None
-    assert list(cheap_form.fields["country"].widget.choices)[:3] == list(
-        copy.deepcopy(django_form.fields["country"]).widget.choices
+    monkeypatch.setattr(SignatureForm, "_clean_fields", forms.Form._clean_fields)
+    djangos = SignatureForm(data)
+    assert not isinstance(djangos.fields, FieldCopies)
+    assert ours_valid == djangos.is_valid()
+    assert ours.errors == djangos.errors
+    assert str(ours) == str(djangos)
+    if ours_valid:
+        assert ours.cleaned_data == djangos.cleaned_data
+    assert list(ours.fields["country"].widget.choices)[:3] == list(
+        copy.deepcopy(djangos.fields["country"]).widget.choices
     )[:3]
+
+
+def test_validating_a_good_signature_copies_no_field(signer_data):
+    form = SignatureForm(signer_data())
+    assert form.is_valid()
+    assert form.fields._copies == {}
+    assert isinstance(SignatureForm.base_fields, LazilyCopiedFields)
+    # Cleaning with the class's fields is right only if none is disabled or
+    # reads files (Django cleans those from their initial value or upload).
+    assert not any(
+        field.disabled or isinstance(field, forms.FileField) for field in SignatureForm.base_fields.values()
+    )
+
+
+def test_a_form_that_changes_a_field_validates_with_its_own_copy(signer_data):
+    form = SignatureForm(signer_data(comment=""))
+    form.fields["comment"].required = True
+    assert not form.is_valid()
+    assert "comment" in form.errors
+    assert SignatureForm(signer_data(comment="")).is_valid()
+    assert SignatureForm.base_fields["comment"].required is False
+
+
+def test_adding_or_removing_a_field_leaves_the_class_alone(signer_data):
+    form = SignatureForm(signer_data())
+    form.fields["extra"] = forms.CharField()
+    del form.fields["comment"]
+    assert list(form.fields)[-1] == "extra" and "comment" not in form.fields
+    assert not form.is_valid() and "extra" in form.errors
+    assert "extra" not in SignatureForm.base_fields and "comment" in SignatureForm.base_fields
+    assert SignatureForm(signer_data()).is_valid()
 
 
 def test_choice_fields_get_their_own_choices():
