@@ -182,15 +182,16 @@ class Gunicorn:
         self.log.close()
 
 
-def cpu_seconds(server: int) -> tuple[float, float]:
-    """CPU time used so far by the gunicorn workers of `server`, and by all PostgreSQL processes.
+def cpu_seconds(server: int) -> tuple[dict, dict]:
+    """CPU time used so far by each gunicorn worker of `server`, and by each PostgreSQL process, by pid.
 
     Read from /proc. Under load requests/s move with whatever else the machine
     does, but the CPU a request costs moves much less: the ratio of two
     endpoints' CPU per request is what their requests/s ratio comes down to
     on a machine that runs out of CPU.
     """
-    web = db = 0
+    web, db = {}, {}
+    hz = os.sysconf("SC_CLK_TCK")
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -201,13 +202,22 @@ def cpu_seconds(server: int) -> tuple[float, float]:
                 comm = f.read().strip()
         except OSError:  # the process has just ended
             continue
-        ticks = int(fields[11]) + int(fields[12])  # utime + stime
+        seconds = (int(fields[11]) + int(fields[12])) / hz  # utime + stime
         if int(fields[1]) == server:  # ppid: a worker of this gunicorn
-            web += ticks
+            web[entry.name] = seconds
         elif comm.startswith("postgres"):
-            db += ticks
-    hz = os.sysconf("SC_CLK_TCK")
-    return web / hz, db / hz
+            db[entry.name] = seconds
+    return web, db
+
+
+def cpu_used(before: dict, after: dict) -> float:
+    """CPU seconds between two readings, by the processes alive at the second.
+
+    A process that ended in between takes its time with it, so summing the
+    totals could go down (an autovacuum worker, a closed connection's
+    backend); each process counts only its own growth.
+    """
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def measure(wrk, url, petition, *, server: int) -> dict:
@@ -221,7 +231,7 @@ def measure(wrk, url, petition, *, server: int) -> dict:
             before = cpu_seconds(server)
             run = load(wrk, url, name, petition, seconds=max(1, DURATION // ROUNDS))
             after = cpu_seconds(server)
-            run["web_cpu"], run["db_cpu"] = after[0] - before[0], after[1] - before[1]
+            run["web_cpu"], run["db_cpu"] = cpu_used(before[0], after[0]), cpu_used(before[1], after[1])
             slices[name].append(run)
     results = {}
     for name, runs in slices.items():
