@@ -162,6 +162,8 @@ class FieldCopies(MutableMapping):
         self._copies[name] = field
 
     def __delitem__(self, name):
+        if name not in self._base:
+            raise KeyError(name)
         self._base = {key: value for key, value in self._base.items() if key != name}
         self._copies.pop(name, None)
 

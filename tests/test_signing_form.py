@@ -82,6 +82,8 @@ def test_adding_or_removing_a_field_leaves_the_class_alone(signer_data):
     assert list(form.fields)[-1] == "extra" and "comment" not in form.fields
     assert not form.is_valid() and "extra" in form.errors
     assert "extra" not in SignatureForm.base_fields and "comment" in SignatureForm.base_fields
+    with pytest.raises(KeyError):
+        del form.fields["comment"]
     assert SignatureForm(signer_data()).is_valid()
 
 
