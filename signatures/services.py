@@ -154,10 +154,11 @@ def _insert(signature: Signature) -> bool:
 
 @functools.cache
 def _insert_statement() -> tuple[list[str], str]:
-    """The attribute names of the fields _insert sends, and its SQL: the same text every time, built once per process.
+    """The attribute names of the fields _insert sends, and its SQL.
 
-    The same text is also what lets the connection prepare the statement
-    (settings: DATABASES OPTIONS prepare_threshold).
+    The SQL is built once per process, so it is the same text every time,
+    which is also what lets the connection prepare the statement (settings:
+    DATABASES OPTIONS prepare_threshold).
     """
     from_place = ("district", "district_split")
     columns = [field for field in Signature._meta.local_concrete_fields if not field.primary_key]

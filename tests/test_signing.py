@@ -182,7 +182,8 @@ def test_the_next_page_follows_the_language_and_the_script_prefix(client, petiti
     url = reverse("petition:sign", args=[petition.slug])
     with translation.override("es"):
         url_es = reverse("petition:sign", args=[petition.slug])
-    assert client.post(url, {**form_fields(), **signer_data(email="a@example.org")})["Location"] == f"/petitions/{petition.slug}/thanks/"
+    english = client.post(url, {**form_fields(), **signer_data(email="a@example.org")})
+    assert english["Location"] == f"/petitions/{petition.slug}/thanks/"
     assert client.post(url_es, {**form_fields(), **signer_data(email="b@example.org")})["Location"] == (
         f"/es/petitions/{petition.slug}/thanks/"
     )

@@ -110,7 +110,10 @@ def test_the_insert_sends_what_djangos_own_field_preparation_would(petition, sig
     attnames, _sql = services._insert_statement()
     fields = [field for field in Signature._meta.local_concrete_fields if field.attname in attnames]
     assert [field.attname for field in fields] == attnames
-    prepared = [field.get_db_prep_save(field.pre_save(result.signature, add=False), connection) for field in fields]
+    prepared = [
+        field.get_db_prep_save(field.pre_save(result.signature, add=False), connection) for field in fields
+    ]
     assert sent[0][: len(attnames)] == prepared
     stored = Signature.objects.get(pk=result.signature.pk)
-    assert [getattr(stored, name) for name in attnames] == [getattr(result.signature, name) for name in attnames]
+    made = result.signature
+    assert [getattr(stored, name) for name in attnames] == [getattr(made, name) for name in attnames]
