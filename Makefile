@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test reliability install install-dev lock clean chromium bench
+.PHONY: run test reliability install install-dev lock clean chromium bench oracle
 
 $(UV):
 	"$$(bin/find-python)" -m venv .tools
@@ -62,3 +62,8 @@ clean:
 # BENCH_SIZES=0,1000000 BENCH_DURATION=20 BENCH_CONNECTIONS=16 are the defaults.
 bench: install-dev
 	.venv/bin/python bench/run.py
+
+# The timing probe of the forms that take an address (README, "Abuse, security
+# and privacy"); not part of `make test`.
+oracle: install-dev
+	.venv/bin/python bench/oracle.py
