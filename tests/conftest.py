@@ -35,9 +35,9 @@ def own_rate_limit_counters(settings):
     settings.RATELIMIT_CACHE_PREFIX = f"rl:test:{uuid.uuid4().hex}:"
 
 
-def form_fields(**overrides) -> dict:
-    """The hidden fields a browser sends back with the sign form, shown a minute ago."""
-    return {"started": form_started_token(time.time() - 60), "website": "", **overrides}
+def form_fields(petition, **overrides) -> dict:
+    """The hidden fields a browser sends back with a petition's sign form, shown a minute ago."""
+    return {"started": form_started_token(petition, time.time() - 60), "website": "", **overrides}
 
 
 @pytest.fixture(autouse=True)

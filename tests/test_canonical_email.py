@@ -83,7 +83,7 @@ def test_a_domain_idna_cannot_encode_keeps_its_normalised_text():
 def test_two_forms_of_one_address_sign_once(client, petition, signer_data, variants):
     url = reverse("petition:sign", args=[petition.slug])
     for email in variants:
-        response = client.post(url, form_fields(**signer_data(email=email)))
+        response = client.post(url, form_fields(petition, **signer_data(email=email)))
         assert response.status_code == 302
     assert Signature.objects.filter(petition=petition).count() == 1
     assert count_for(petition) == 1

@@ -26,7 +26,7 @@ def petition(make_petition):
 
 
 def sign(client, petition, data, prefix=""):
-    return client.post(prefix + reverse("petition:sign", args=[petition.slug]), form_fields(**data))
+    return client.post(prefix + reverse("petition:sign", args=[petition.slug]), form_fields(petition, **data))
 
 
 def assert_recount_agrees(petition):

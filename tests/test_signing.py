@@ -11,7 +11,7 @@ from tests.conftest import form_fields
 
 
 def sign(client, petition, data):
-    return client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(), **data})
+    return client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **data})
 
 
 def test_the_campaign_page_shows_title_count_targets_and_form(client, make_petition):
@@ -200,9 +200,9 @@ def test_the_next_page_follows_the_language_and_the_script_prefix(client, petiti
     url = reverse("petition:sign", args=[petition.slug])
     with translation.override("es"):
         url_es = reverse("petition:sign", args=[petition.slug])
-    english = client.post(url, {**form_fields(), **signer_data(email="a@example.org")})
+    english = client.post(url, {**form_fields(petition), **signer_data(email="a@example.org")})
     assert english["Location"] == f"/petitions/{petition.slug}/thanks/"
-    assert client.post(url_es, {**form_fields(), **signer_data(email="b@example.org")})["Location"] == (
+    assert client.post(url_es, {**form_fields(petition), **signer_data(email="b@example.org")})["Location"] == (
         f"/es/petitions/{petition.slug}/thanks/"
     )
     assert Signature.objects.count() == 2
