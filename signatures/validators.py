@@ -48,7 +48,8 @@ FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 
 def validate_name(value: str) -> None:
-    lowered = value.lower()
+    # NFKC, so that fullwidth "ｗｗｗ．" or "＠" count too.
+    lowered = unicodedata.normalize("NFKC", value).lower()
     if any(text in lowered for text in NOT_IN_A_NAME):
         raise ValidationError(_("Please enter only your name."), code="not_a_name")
     # A name shows at least one letter; the first character nearly always is one.

@@ -101,6 +101,8 @@ BAD_INPUT = [
     ({"name": PHISHING_NAME}, "name", "Please enter only your name."),
     ({"name": "Ana WWW.evil.example"}, "name", "Please enter only your name."),
     ({"name": "ana@evil.example"}, "name", "Please enter only your name."),
+    ({"name": "Ana ｗｗｗ．evil．example"}, "name", "Please enter only your name."),
+    ({"name": "ana＠evil.example"}, "name", "Please enter only your name."),
     ({"name": "\u0301\u0308\u20dd"}, "name", "Please enter your name."),  # combining marks only
     ({"name": "\u3164"}, "name", "Please enter your name."),  # Hangul filler
     ({"name": "\u115f\u1160 \uffa0"}, "name", "Please enter your name."),

@@ -59,7 +59,7 @@ def recompute(apps, schema_editor):
             " id bigint PRIMARY KEY, petition_id bigint NOT NULL,"
             " canonical varchar(254) NOT NULL, domain varchar(254) NOT NULL)"
         )
-        changed = _fill(cursor, Signature)
+        changed = _fill(cursor, Signature.objects.using(schema_editor.connection.alias))
         groups = _collisions(cursor, table)
         struck, recount = [], set()
         for petition_id, canonical, ids, statuses in groups:
@@ -108,9 +108,9 @@ def recompute(apps, schema_editor):
     )
 
 
-def _fill(cursor, Signature) -> int:
+def _fill(cursor, signatures) -> int:
     """Put the rows whose form changes into canonical_v2, a batch at a time. Returns how many."""
-    rows = Signature.objects.filter(anonymised_at__isnull=True).order_by("pk")
+    rows = signatures.filter(anonymised_at__isnull=True).order_by("pk")
     fields = ("pk", "petition_id", "email", "email_canonical", "email_domain")
     changed, last = 0, 0
     while batch := list(rows.filter(pk__gt=last).values_list(*fields)[:BATCH]):
