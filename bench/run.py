@@ -258,7 +258,9 @@ def load(wrk, url, name, petition, *, seconds) -> dict:
     }
     mode, path = paths[name]
     run = f"{RUN}{secrets.token_hex(3)}"
-    env = {**os.environ, "WRK_MODE": mode, "WRK_ORIGIN": url, "WRK_RUN": run, "WRK_STARTED": started_token()}
+    env = {
+        **os.environ, "WRK_MODE": mode, "WRK_ORIGIN": url, "WRK_RUN": run, "WRK_STARTED": started_token(petition),
+    }
     out = subprocess.run(
         [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
          "-s", str(BASE_DIR / "bench" / "wrk.lua"), url + path],
@@ -271,11 +273,11 @@ def load(wrk, url, name, petition, *, seconds) -> dict:
     return result
 
 
-def started_token() -> str:
-    """The bot trap's token of a form shown a minute ago, url-encoded for the form body."""
+def started_token(petition) -> str:
+    """The bot trap's token of the petition's form shown a minute ago, url-encoded for the form body."""
     from signatures.abuse import form_started_token
 
-    return urllib.parse.quote(form_started_token(time.time() - 60), safe="")
+    return urllib.parse.quote(form_started_token(petition, time.time() - 60), safe="")
 
 
 def audit(petition) -> str:

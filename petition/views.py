@@ -50,7 +50,7 @@ def render_petition(request, petition, *, form=None, status=200):
     page = _page_number(request.GET.get("signers"))
     signers, has_older = recent_signers(petition, page)
     if form is None:
-        form = SignatureForm(initial={"source": clean_source(request.GET.get("src"))})
+        form = SignatureForm(initial={"source": clean_source(request.GET.get("src"))}, petition=petition)
     context = {
         "petition": petition,
         "count": count,

@@ -99,17 +99,36 @@ def request_signals(request) -> dict:
     }
 
 
-def form_started_token(now: float | None = None) -> str:
-    """A signed timestamp for the sign form: the server keeps nothing, the form carries it."""
-    return signing.dumps(int(now if now is not None else time.time()), salt=FORM_STARTED_SALT)
+class FormExpired(Exception):
+    """The sign form was shown longer ago than SIGN_FORM_MAX_SECONDS."""
 
 
-def seconds_since_started(token: str) -> int | None:
-    """Seconds since the form was shown, or None when the token is missing or forged."""
+def _form_started_salt(petition) -> str:
+    return f"{FORM_STARTED_SALT}:{petition.pk}"
+
+
+def form_started_token(petition, now: float | None = None) -> str:
+    """A signed timestamp for one petition's sign form: the server keeps nothing, the form carries it.
+
+    Signed for that petition only, so that a token serves one petition. It
+    cannot be bound to a visitor: the campaign page is cached for everyone.
+    """
+    return signing.dumps(int(now if now is not None else time.time()), salt=_form_started_salt(petition))
+
+
+def seconds_since_started(token: str, petition) -> int | None:
+    """Seconds since the form was shown, or None when the token is missing, forged or another petition's.
+
+    Raises FormExpired past SIGN_FORM_MAX_SECONDS, so that one token cannot
+    sign for days.
+    """
     try:
-        started = signing.loads(token, salt=FORM_STARTED_SALT, max_age=7 * 24 * 3600)
+        started = signing.loads(token, salt=_form_started_salt(petition))
     except signing.BadSignature:
         return None
     if not isinstance(started, int):
         return None
-    return max(0, int(time.time()) - started)
+    seconds = max(0, int(time.time()) - started)
+    if seconds > settings.SIGN_FORM_MAX_SECONDS:
+        raise FormExpired
+    return seconds

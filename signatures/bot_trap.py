@@ -5,14 +5,16 @@ technology, labelled "leave this field empty" for anyone who meets it), and a
 signed timestamp of when the form was shown, so the server can tell a form
 sent back faster than a person can type without keeping any state. A request
 that trips either is stored as flagged and shown the normal next page, so a
-bot learns nothing.
+bot learns nothing. The timestamp is signed for one petition and serves for
+SIGN_FORM_MAX_SECONDS; a form sent back later is shown again with a fresh
+one, since a person who left it open is no bot.
 """
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from signatures.abuse import form_started_token, seconds_since_started
+from signatures.abuse import FormExpired, form_started_token, seconds_since_started
 
 
 class HoneypotInput(forms.TextInput):
@@ -26,13 +28,27 @@ class HoneypotInput(forms.TextInput):
 
 class BotTrapForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False, widget=HoneypotInput)
-    started = forms.CharField(required=False, widget=forms.HiddenInput, initial=form_started_token)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        if not self.is_bound:
+            self.initial = {"started": form_started_token(petition), **self.initial}
 
     def clean(self):
         """Turn the two trap fields into the flagged and fill_seconds arguments of signature_create."""
         cleaned = super().clean()
         honey = cleaned.pop("website", "")
-        fill_seconds = seconds_since_started(cleaned.pop("started", ""))
+        try:
+            fill_seconds = seconds_since_started(cleaned.pop("started", ""), self.petition)
+        except FormExpired:
+            # Shown again with what was typed and a token that starts now.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = form_started_token(self.petition)
+            raise forms.ValidationError(
+                _("This form was open a long time. Please check your details and sign again."), code="expired"
+            ) from None
         cleaned["fill_seconds"] = fill_seconds
         cleaned["flagged"] = bool(honey) or fill_seconds is None or (
             fill_seconds < settings.SIGN_MIN_SECONDS

@@ -3,7 +3,8 @@
 Two kinds. The delivery list goes to the targets, who include ICE and CBP:
 it holds what a paper petition would (name, city, state, country, date and a
 comment the signer made public) and never an email, ZIP or address. The
-organizer list adds contact details and needs its own permission.
+organizer list adds contact details and needs its own permission. Neither
+holds a comment an organizer hid.
 Column names follow OSDI (Open Supporter Data Interface) where it has one.
 
 Rows come from a server-side cursor and leave as soon as they are written,
@@ -65,12 +66,17 @@ DELIVERY_COLUMNS = {
     "action_date": Func(
         TruncDate("created_at"), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=CharField()
     ),
-    # A comment leaves the site only if its signer made it public.
-    "comments": Cell(Case(When(public=True, then="comment"), default=Value(""), output_field=CharField())),
+    # A comment leaves the site only if its signer made it public and no organizer hid it.
+    "comments": Cell(Case(
+        When(public=True, comment_hidden=False, then="comment"), default=Value(""), output_field=CharField(),
+    )),
 }
 ORGANIZER_COLUMNS = {
     **DELIVERY_COLUMNS,
-    "comments": Cell("comment"),
+    # A hidden comment never leaves the site, not even to organizers: admin shows it.
+    "comments": Cell(Case(
+        When(comment_hidden=False, then="comment"), default=Value(""), output_field=CharField(),
+    )),
     "public": _yes_no("public"),
     "email": Cell("email"),
     "postal_code": Cell("postal_code"),

@@ -10,6 +10,7 @@ from django_countries import countries
 from signatures.bot_trap import BotTrapForm
 from signatures.validators import (
     normalize_postal_code,
+    validate_name,
     validate_no_control_characters,
     validate_no_control_characters_multiline,
     validate_postal_code,
@@ -37,7 +38,7 @@ class SignatureForm(BotTrapForm):
     name = forms.CharField(
         label=_("Full name"),
         max_length=200,
-        validators=[validate_no_control_characters],
+        validators=[validate_no_control_characters, validate_name],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(

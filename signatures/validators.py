@@ -38,6 +38,25 @@ def validate_no_control_characters_multiline(value: str) -> None:
     reject_control_characters(value, multiline=True)
 
 
+# Links and addresses in a name would be a phishing line wherever the name is
+# shown or sent: a name is only a name.
+NOT_IN_A_NAME = ("://", "www.", "@")
+# Hangul fillers are letters to Unicode (Lo) but show nothing; the other
+# invisible characters (marks, format characters, spaces, the braille blank)
+# are not letters at all.
+FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def validate_name(value: str) -> None:
+    # NFKC, so that fullwidth "ｗｗｗ．" or "＠" count too.
+    lowered = unicodedata.normalize("NFKC", value).lower()
+    if any(text in lowered for text in NOT_IN_A_NAME):
+        raise ValidationError(_("Please enter only your name."), code="not_a_name")
+    # A name shows at least one letter; the first character nearly always is one.
+    if not any(char.isalpha() and char not in FILLERS for char in value):
+        raise ValidationError(_("Please enter your name."), code="no_letter")
+
+
 def normalize_postal_code(value: str) -> str:
     return " ".join(value.upper().split())
 

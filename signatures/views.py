@@ -61,7 +61,7 @@ def sign(request, slug):
         raise Http404
     if not petition.is_open:
         return _closed(request, petition)
-    form = SignatureForm(request.POST)
+    form = SignatureForm(request.POST, petition=petition)
     if not form.is_valid():
         return render_petition(request, petition, form=form, status=400)
     try:

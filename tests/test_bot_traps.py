@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from signatures.abuse import form_started_token, ip_hash, user_agent_family
+from signatures.abuse import form_started_token, ip_hash, seconds_since_started, user_agent_family
 from signatures.counting import count_for
 from signatures.models import Signature
 from tests.conftest import form_fields
@@ -28,8 +28,8 @@ def post(petition, data, **extra):
 )
 def test_a_bot_sees_the_normal_next_page_and_is_flagged_not_counted(petition, signer_data, trap):
     if trap.get("started") == "now":
-        trap = {"started": form_started_token(time.time())}
-    response = post(petition, {**form_fields(), **signer_data(), **trap})
+        trap = {"started": form_started_token(petition, time.time())}
+    response = post(petition, {**form_fields(petition), **signer_data(), **trap})
     assert response.status_code == 302
     assert response["Location"].endswith(f"/petitions/{petition.slug}/thanks/")
     signature = Signature.objects.get(petition=petition)
@@ -37,8 +37,54 @@ def test_a_bot_sees_the_normal_next_page_and_is_flagged_not_counted(petition, si
     assert count_for(petition) == 0
 
 
+def test_a_token_from_another_petition_is_flagged(make_petition, signer_data):
+    one, other = make_petition(), make_petition()
+    started = form_started_token(one, time.time() - 60)
+    response = post(other, {**signer_data(), "started": started, "website": ""})
+    assert response.status_code == 302
+    assert Signature.objects.get(petition=other).status == Signature.Status.FLAGGED
+    assert count_for(other) == 0
+
+
+def test_a_form_left_open_too_long_asks_again_with_a_fresh_token_and_stores_nothing(
+    petition, signer_data, settings
+):
+    settings.SIGN_FORM_MAX_SECONDS = 2 * 3600
+    stale = form_started_token(petition, time.time() - 2 * 3600 - 5)
+    response = post(petition, {**signer_data(), "started": stale, "website": ""})
+    assert response.status_code == 400
+    assert "This form was open a long time. Please check your details and sign again." in (
+        response.content.decode()
+    )
+    assert not Signature.objects.exists()
+    fresh = response.context["form"]["started"].value()
+    assert fresh != stale
+    assert 0 <= seconds_since_started(fresh, petition) < 5
+    # What the person typed is still there to check and send again.
+    assert response.context["form"]["name"].value() == signer_data()["name"]
+    again = post(petition, {**signer_data(), "started": form_started_token(petition, time.time() - 60)})
+    assert again.status_code == 302
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+
+
+def test_a_form_shown_a_minute_ago_is_pending_as_before(make_petition, signer_data):
+    petition = make_petition(requires_confirmation=True)
+    assert post(petition, {**form_fields(petition), **signer_data()}).status_code == 302
+    assert Signature.objects.get().status == Signature.Status.PENDING
+
+
+def test_a_form_left_open_too_long_is_asked_again_in_spanish(petition, signer_data):
+    stale = form_started_token(petition, time.time() - 3 * 24 * 3600)
+    response = Client().post(
+        "/es" + reverse("petition:sign", args=[petition.slug]), {**signer_data(), "started": stale}
+    )
+    assert response.status_code == 400
+    assert "Este formulario estuvo abierto mucho tiempo." in response.content.decode()
+    assert not Signature.objects.exists()
+
+
 def test_a_person_who_takes_their_time_is_counted_with_the_fill_time_kept(petition, signer_data):
-    started = form_started_token(time.time() - 45)
+    started = form_started_token(petition, time.time() - 45)
     post(petition, {**signer_data(), "started": started, "website": ""})
     signature = Signature.objects.get(petition=petition)
     assert signature.status == Signature.Status.CONFIRMED
@@ -56,7 +102,7 @@ def test_the_form_carries_a_timestamp_and_an_empty_honeypot_hidden_from_people(c
 def test_signals_are_kept_as_hashes_and_families_never_the_raw_address(petition, signer_data, settings):
     settings.IP_HASH_KEY = "k" * 40
     post(
-        petition, {**form_fields(), **signer_data(email="someone@mailinator.com")},
+        petition, {**form_fields(petition), **signer_data(email="someone@mailinator.com")},
         REMOTE_ADDR="203.0.113.77",
         HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36",
     )
@@ -78,7 +124,7 @@ def test_the_ip_hash_depends_on_the_key(settings):
 
 
 def test_an_ordinary_domain_is_not_marked_disposable(petition, signer_data):
-    post(petition, {**form_fields(), **signer_data(email="ana@gmail.com")})
+    post(petition, {**form_fields(petition), **signer_data(email="ana@gmail.com")})
     assert Signature.objects.get().email_disposable is False
 
 

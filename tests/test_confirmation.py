@@ -26,7 +26,7 @@ def petition(make_petition):
 
 
 def sign(client, petition, data, prefix=""):
-    return client.post(prefix + reverse("petition:sign", args=[petition.slug]), form_fields(**data))
+    return client.post(prefix + reverse("petition:sign", args=[petition.slug]), form_fields(petition, **data))
 
 
 def assert_recount_agrees(petition):
@@ -249,7 +249,7 @@ def test_the_email_and_its_links_follow_the_signers_language(client, petition, s
     assert message.subject == spanish("Confirm your signature: %(title)s", title="Salvemos el río")
     assert message.subject == "Confirma tu firma: Salvemos el río"
     for body in (message.body, html_part(message)):
-        assert spanish("Hello %(name)s,", name=signer_data()["name"]) in body
+        assert spanish("Hello,") in body
         assert "«Salvemos el río»" in body
         assert "Thank you for signing" not in body and "The link works" not in body
     assert spanish("Confirm my signature") in html_part(message)
@@ -274,7 +274,7 @@ def test_an_english_signers_email_is_in_english(client, petition, signer_data):
     (message,) = mail.outbox
     assert message.subject == "Confirm your signature: Save the river"
     for body in (message.body, html_part(message)):
-        assert f"Hello {signer_data()['name']}," in body
+        assert "Hello," in body
         assert "Thank you for signing “Save the river”." in body
         assert "firma" not in body and "río" not in body
     assert "Confirm my signature" in html_part(message)

@@ -107,6 +107,20 @@ def test_the_organizer_list_adds_contact_consent_status_language_and_source(orga
     ]
 
 
+@pytest.mark.parametrize("kind", ["delivery", "organizer"])
+@pytest.mark.parametrize("split", ["none", "state", "district"])
+def test_a_comment_an_organizer_hid_never_leaves_the_site(organizer, campaign, kind, split):
+    ana = Signature.objects.get(name="Ana Ruiz")
+    services.comments_set_hidden(signatures=[ana], hidden=True)
+    data = download(post_export(organizer, campaign, kind=kind, split=split))
+    if split != "none":
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        data = b"".join(archive.read(name) for name in archive.namelist())
+    text = data.decode("utf-8-sig")
+    assert "Ana Ruiz" in text
+    assert "For my cousins." not in text
+
+
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(
     organizer, petition, signer_data, start

@@ -60,7 +60,9 @@ def test_signing_with_any_fields_never_errors_and_stores_only_valid_signatures(r
 @FUZZ
 @given(name=hostile_text, comment=hostile_text, email=hostile_text)
 def test_plausible_signatures_with_hostile_names_never_error(roomy_petition, name, comment, email):
-    data = form_fields(name=name, comment=comment, email=email, postal_code="78205", country="US")
+    data = form_fields(
+        roomy_petition, name=name, comment=comment, email=email, postal_code="78205", country="US"
+    )
     response = Client().post(reverse("petition:sign", args=[roomy_petition.slug]), data)
     assert_no_server_error(response)
     if response.status_code == 302:
@@ -99,7 +101,7 @@ def test_invalid_utf8_form_bodies_are_refused_cleanly(roomy_petition):
 def test_a_huge_body_gets_a_400_page_not_a_500(roomy_petition, size):
     response = Client().post(
         reverse("petition:sign", args=[roomy_petition.slug]),
-        {**form_fields(), "name": "x" * size, "email": "a@example.org", "postal_code": "78205"},
+        {**form_fields(roomy_petition), "name": "x" * size, "email": "a@example.org", "postal_code": "78205"},
     )
     assert response.status_code == 400
     assert "We could not read what your browser sent" in response.content.decode()
@@ -126,7 +128,7 @@ def test_a_cross_site_post_gets_a_403_page_and_stores_nothing(roomy_petition, si
     for headers, token in zip(cross_site, ["", "x" * 64, "\x00", "🙂" * 10]):
         response = client.post(
             reverse("petition:sign", args=[roomy_petition.slug]),
-            {**form_fields(), **signer_data(), "csrfmiddlewaretoken": token}, **headers,
+            {**form_fields(roomy_petition), **signer_data(), "csrfmiddlewaretoken": token}, **headers,
         )
         assert response.status_code == 403
         assert "reload the page and send the form again" in response.content.decode()
@@ -162,7 +164,7 @@ def test_hostile_headers_never_error(petition, accept_language, cookie, agent):
     )
     assert_no_server_error(response)
     response = client.post(
-        reverse("petition:sign", args=[petition.slug]), form_fields(name="A"),
+        reverse("petition:sign", args=[petition.slug]), form_fields(petition, name="A"),
         HTTP_USER_AGENT=agent.encode("utf-8", "replace").decode("latin-1"),
         HTTP_X_FORWARDED_FOR=agent.encode("utf-8", "replace").decode("latin-1"),
     )

@@ -35,7 +35,7 @@ def smtp_down(settings):
 
 
 def sign(client, petition, data):
-    return client.post(reverse("petition:sign", args=[petition.slug]), form_fields(**data))
+    return client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **data))
 
 
 def test_it_retries_until_the_server_recovers_then_sends_once(client, petition, signer_data, smtp_down, settings):

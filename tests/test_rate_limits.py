@@ -17,7 +17,7 @@ from tests.live import free_port
 
 def sign(petition, email, *, ip="198.51.100.7", **headers):
     client = Client(REMOTE_ADDR=ip, **headers)
-    data = form_fields(name="Ana", email=email, postal_code="78205", country="US")
+    data = form_fields(petition, name="Ana", email=email, postal_code="78205", country="US")
     return client.post(reverse("petition:sign", args=[petition.slug]), data)
 
 
@@ -38,7 +38,7 @@ def test_the_429_page_is_in_spanish_for_spanish_readers(make_petition):
     sign(petition, "a@example.org")
     client = Client(REMOTE_ADDR="198.51.100.7")
     url = "/es" + reverse("petition:sign", args=[petition.slug])
-    response = client.post(url, form_fields(name="B", email="b@example.org", postal_code="78205"))
+    response = client.post(url, form_fields(petition, name="B", email="b@example.org", postal_code="78205"))
     assert response.status_code == 429
     assert '<html lang="es">' in response.content.decode()
 

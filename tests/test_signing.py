@@ -11,7 +11,7 @@ from tests.conftest import form_fields
 
 
 def sign(client, petition, data):
-    return client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(), **data})
+    return client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **data})
 
 
 def test_the_campaign_page_shows_title_count_targets_and_form(client, make_petition):
@@ -91,11 +91,25 @@ def test_signing_another_petition_is_not_a_duplicate(client, make_petition, sign
     assert count_for(one) == count_for(two) == 1
 
 
+PHISHING_NAME = "Friend. URGENT: your signature is on a public ICE list, remove it at http://evil.example/remove"
 BAD_INPUT = [
     ({"name": ""}, "name", "This field is required."),
     ({"name": "x" * 201}, "name", "at most 200 characters"),
     ({"name": "Ana\x00Bad"}, "name", "Null characters are not allowed."),
     ({"name": "Ana\u202eBad"}, "name", "invisible or control characters"),
+    # Names are shown and sent: no links or addresses in them (a phishing line), and at least one letter.
+    ({"name": PHISHING_NAME}, "name", "Please enter only your name."),
+    ({"name": "Ana WWW.evil.example"}, "name", "Please enter only your name."),
+    ({"name": "ana@evil.example"}, "name", "Please enter only your name."),
+    ({"name": "Ana ｗｗｗ．evil．example"}, "name", "Please enter only your name."),
+    ({"name": "ana＠evil.example"}, "name", "Please enter only your name."),
+    ({"name": "\u0301\u0308\u20dd"}, "name", "Please enter your name."),  # combining marks only
+    ({"name": "\u3164"}, "name", "Please enter your name."),  # Hangul filler
+    ({"name": "\u115f\u1160 \uffa0"}, "name", "Please enter your name."),
+    ({"name": "\u2800\u2800"}, "name", "Please enter your name."),  # braille blank
+    ({"name": "\u200b"}, "name", "Please enter your name."),  # zero width space
+    ({"name": "\u180e\u200b"}, "name", "Please enter your name."),
+    ({"name": "12345 ."}, "name", "Please enter your name."),
     ({"email": ""}, "email", "This field is required."),
     ({"email": "not-an-email"}, "email", "Enter a valid email address."),
     ({"email": "a" * 250 + "@example.org"}, "email", "at most 254 characters"),
@@ -123,6 +137,12 @@ def test_bad_input_re_renders_the_form_with_a_message_by_the_field(
     assert f'id="id_{field}_error"' in html
     assert Signature.objects.count() == 0
     assert count_for(petition) == 0
+
+
+@pytest.mark.parametrize("name", ["José", "Nguyễn Văn A", "李小龍", "محمد", "O'Brien-Smith", "Zoë d’Arc", "Ō"])
+def test_names_in_any_script_are_accepted(client, petition, signer_data, name):
+    assert sign(client, petition, signer_data(name=name)).status_code == 302
+    assert Signature.objects.get().name == name
 
 
 def test_valid_non_us_postal_codes_are_accepted(client, petition, signer_data):
@@ -182,9 +202,9 @@ def test_the_next_page_follows_the_language_and_the_script_prefix(client, petiti
     url = reverse("petition:sign", args=[petition.slug])
     with translation.override("es"):
         url_es = reverse("petition:sign", args=[petition.slug])
-    english = client.post(url, {**form_fields(), **signer_data(email="a@example.org")})
+    english = client.post(url, {**form_fields(petition), **signer_data(email="a@example.org")})
     assert english["Location"] == f"/petitions/{petition.slug}/thanks/"
-    assert client.post(url_es, {**form_fields(), **signer_data(email="b@example.org")})["Location"] == (
+    assert client.post(url_es, {**form_fields(petition), **signer_data(email="b@example.org")})["Location"] == (
         f"/es/petitions/{petition.slug}/thanks/"
     )
     assert Signature.objects.count() == 2

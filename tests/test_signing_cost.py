@@ -19,7 +19,7 @@ from tests.conftest import form_fields
 
 def sign(client, petition, signer_data, **overrides):
     return client.post(
-        reverse("petition:sign", args=[petition.slug]), {**form_fields(), **signer_data(**overrides)}
+        reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **signer_data(**overrides)}
     )
 
 

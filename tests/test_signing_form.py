@@ -7,12 +7,16 @@ import unicodedata
 import pytest
 from django import forms
 
+from petition.models import Petition
 from signatures.forms import FieldCopies, LazilyCopiedFields, SignatureForm
 from signatures.validators import MULTILINE_OK, reject_control_characters
 
+# The form's bot trap signs its token for a petition; these tests need no database.
+PETITION = Petition(pk=1)
+
 
 def test_each_form_gets_its_own_fields_and_widgets():
-    first, second = SignatureForm(), SignatureForm()
+    first, second = SignatureForm(petition=PETITION), SignatureForm(petition=PETITION)
     for name, field in first.fields.items():
         other, base = second.fields[name], SignatureForm.base_fields[name]
         assert field is not other and field is not base
@@ -37,12 +41,12 @@ def test_each_form_gets_its_own_fields_and_widgets():
 ])
 def test_it_renders_and_validates_as_djangos_own_form(monkeypatch, signer_data, overrides):
     data = {**signer_data(), **overrides}
-    ours = SignatureForm(data)
+    ours = SignatureForm(data, petition=PETITION)
     ours_valid = ours.is_valid()
     # Django's way: a deep copy of every field and a BoundField per field.
     monkeypatch.setattr(SignatureForm, "base_fields", dict(SignatureForm.base_fields))
     monkeypatch.setattr(SignatureForm, "_clean_fields", forms.Form._clean_fields)
-    djangos = SignatureForm(data)
+    djangos = SignatureForm(data, petition=PETITION)
     assert not isinstance(djangos.fields, FieldCopies)
     assert ours_valid == djangos.is_valid()
     assert ours.errors == djangos.errors
@@ -55,7 +59,7 @@ def test_it_renders_and_validates_as_djangos_own_form(monkeypatch, signer_data, 
 
 
 def test_validating_a_good_signature_copies_no_field(signer_data):
-    form = SignatureForm(signer_data())
+    form = SignatureForm(signer_data(), petition=PETITION)
     assert form.is_valid()
     assert form.fields._copies == {}
     assert isinstance(SignatureForm.base_fields, LazilyCopiedFields)
@@ -67,16 +71,16 @@ def test_validating_a_good_signature_copies_no_field(signer_data):
 
 
 def test_a_form_that_changes_a_field_validates_with_its_own_copy(signer_data):
-    form = SignatureForm(signer_data(comment=""))
+    form = SignatureForm(signer_data(comment=""), petition=PETITION)
     form.fields["comment"].required = True
     assert not form.is_valid()
     assert "comment" in form.errors
-    assert SignatureForm(signer_data(comment="")).is_valid()
+    assert SignatureForm(signer_data(comment=""), petition=PETITION).is_valid()
     assert SignatureForm.base_fields["comment"].required is False
 
 
 def test_adding_or_removing_a_field_leaves_the_class_alone(signer_data):
-    form = SignatureForm(signer_data())
+    form = SignatureForm(signer_data(), petition=PETITION)
     form.fields["extra"] = forms.CharField()
     del form.fields["comment"]
     assert list(form.fields)[-1] == "extra" and "comment" not in form.fields
@@ -84,11 +88,11 @@ def test_adding_or_removing_a_field_leaves_the_class_alone(signer_data):
     assert "extra" not in SignatureForm.base_fields and "comment" in SignatureForm.base_fields
     with pytest.raises(KeyError):
         del form.fields["comment"]
-    assert SignatureForm(signer_data()).is_valid()
+    assert SignatureForm(signer_data(), petition=PETITION).is_valid()
 
 
 def test_choice_fields_get_their_own_choices():
-    first, second = SignatureForm(), SignatureForm()
+    first, second = SignatureForm(petition=PETITION), SignatureForm(petition=PETITION)
     first.fields["country"].choices = [("US", "United States")]
     assert len(list(second.fields["country"].choices)) > 200
     assert isinstance(SignatureForm.base_fields["country"], forms.ChoiceField)

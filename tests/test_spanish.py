@@ -6,12 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from petition.models import Petition
 from signatures.models import Signature
 from tests.live import BASE_DIR
 
 LOCALE = BASE_DIR / "locale" / "es" / "LC_MESSAGES"
-SLUG = "protect-migrant-children-and-families"
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +54,8 @@ def test_every_interface_string_is_translated_and_compiled():
     assert "fuzzy" not in (LOCALE / "django.po").read_text(encoding="utf-8")
 
 
-def test_the_first_campaign_is_in_spanish_too(client, db):
-    petition = Petition.objects.get(slug=SLUG)
+def test_the_first_campaign_is_in_spanish_too(client, seeded_petition):
+    petition = seeded_petition
     assert petition.title_es.startswith("Protejamos a los niños y las familias migrantes")
     assert len(petition.targets_es.splitlines()) == len(petition.targets.splitlines()) == 6
     assert "https://www.house.gov/representatives/find-your-representative" in petition.body_es
@@ -113,8 +111,8 @@ def test_switching_language_from_a_form_with_errors_lands_on_the_campaign_page(c
     assert f'/language/es/?next=%2Fpetitions%2F{petition.slug}%2F"' in html
 
 
-def test_the_first_campaign_has_next_goals_past_ten_thousand(db):
-    assert Petition.objects.get(slug=SLUG).target_for(10_000) == 15_000
+def test_the_first_campaign_has_next_goals_past_ten_thousand(seeded_petition):
+    assert seeded_petition.target_for(10_000) == 15_000
 
 
 def test_country_names_are_in_the_readers_language(client, petition):

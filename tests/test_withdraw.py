@@ -20,7 +20,7 @@ def petition(make_petition):
 
 
 def sign_and_confirm(client, petition, data):
-    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(**data))
+    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **data))
     run_worker()
     client.post(link(mail.outbox[-1], "confirm"))
 
@@ -54,7 +54,7 @@ def test_withdrawing_from_the_email_removes_the_signature_its_data_and_its_count
 
 
 def test_a_pending_signature_can_be_withdrawn_without_touching_the_count(client, petition, signer_data):
-    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(**signer_data()))
+    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **signer_data()))
     run_worker()
     client.post(link(mail.outbox[0], "withdraw"))
     assert Signature.objects.count() == 0
@@ -62,9 +62,10 @@ def test_a_pending_signature_can_be_withdrawn_without_touching_the_count(client,
 
 
 def test_a_withdrawal_link_stops_mail_that_was_not_sent_yet(client, petition, signer_data):
-    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(**signer_data()))
+    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **signer_data()))
     run_worker()
-    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(**signer_data()))  # a repeat, queued
+    # A repeat, queued.
+    client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **signer_data()))
     client.post(link(mail.outbox[0], "withdraw"))
     run_worker()
     assert len(mail.outbox) == 1
