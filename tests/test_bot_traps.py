@@ -114,7 +114,9 @@ def test_a_flagged_signature_planted_with_an_address_does_not_block_its_owner(
     assert mail.outbox == []
 
     owner = Client()
-    owner.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(), **signer_data(name="Maria Owner")})
+    owner.post(
+        reverse("petition:sign", args=[petition.slug]), {**form_fields(), **signer_data(name="Maria Owner")}
+    )
     run_worker()
     signature = Signature.objects.get()
     assert (signature.name, signature.comment, signature.fill_seconds) == ("Maria Owner", "", 60)

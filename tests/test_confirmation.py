@@ -443,7 +443,9 @@ def test_the_owner_who_signs_after_a_stranger_confirms_their_own_choices(client,
     wall = client.get(petition.get_absolute_url()).content.decode()
     assert "Stranger" not in wall and "Maria O." not in wall
     delivery = tmp_path / "delivery.csv"
-    call_command("export_signatures", petition.slug, "--kind", "delivery", "--output", str(delivery), stdout=StringIO())
+    call_command(
+        "export_signatures", petition.slug, "--kind", "delivery", "--output", str(delivery), stdout=StringIO()
+    )
     assert "Stranger" not in delivery.read_text()
     assert "Maria Owner" in delivery.read_text()
 
@@ -458,7 +460,8 @@ def test_the_owner_corrects_on_the_confirmation_page_what_a_stranger_chose_after
     form = client.get(confirm).context["form"]
     assert form["name"].value() == "Stranger Danger" and form["public"].value() is True
 
-    response = client.post(confirm, {"name": "Maria Owner", "postal_code": "10001", "country": "US", "comment": ""})
+    corrected = {"name": "Maria Owner", "postal_code": "10001", "country": "US", "comment": ""}
+    response = client.post(confirm, corrected)
     assert response["Location"] == reverse("petition:thanks", args=[petition.slug])
     signature = Signature.objects.get()
     assert (signature.name, signature.postal_code, signature.comment, signature.public) == (
@@ -475,7 +478,8 @@ def test_a_changed_link_and_a_link_for_no_signature_get_the_same_answer(client, 
     run_worker()
     token = link(mail.outbox[0], view).rstrip("/").rsplit("/", 1)[1]
     existing_id, rest = token.split(".", 1)
-    tampered = reverse(f"petition:{view}", args=[petition.slug, f"{existing_id}.{rest[:-1]}{'A' if rest[-1] != 'A' else 'B'}"])
+    changed = rest[:-1] + ("A" if rest[-1] != "A" else "B")
+    tampered = reverse(f"petition:{view}", args=[petition.slug, f"{existing_id}.{changed}"])
     unknown = reverse(f"petition:{view}", args=[petition.slug, f"99999999.{rest}"])
     for method in (client.get, client.post):
         one, other = method(tampered), method(unknown)
