@@ -271,6 +271,11 @@ PERMISSIONS_POLICY = (
 # unlimited window, and confirmation, the honeypot and flagging still apply.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_CACHE_PREFIX = "rl:"
+# The forms that take an address (send the confirmation again, ask for a
+# withdrawal link), per hour: POSTs per client address, and per canonical
+# email and petition.
+ADDRESS_FORM_IP_HOURLY_LIMIT = envint("ADDRESS_FORM_IP_HOURLY_LIMIT", 10)
+ADDRESS_FORM_EMAIL_HOURLY_LIMIT = envint("ADDRESS_FORM_EMAIL_HOURLY_LIMIT", 5)
 # Admin sign-in attempts: per client address and per username, over 15 minutes.
 ADMIN_LOGIN_LIMIT = envint("ADMIN_LOGIN_LIMIT", 10)
 # A sign form sent back sooner than this after it was shown is taken for a bot:

@@ -106,13 +106,17 @@ class SignatureForm(BotTrapForm):
 
     def clean(self):
         cleaned = super().clean()
-        postal_code, country = cleaned.get("postal_code"), cleaned.get("country")
-        if postal_code and country:
-            try:
-                validate_postal_code(postal_code, country)
-            except forms.ValidationError as error:
-                self.add_error("postal_code", error)
+        _check_postal_code_for_country(self, cleaned)
         return cleaned
+
+
+def _check_postal_code_for_country(form, cleaned) -> None:
+    postal_code, country = cleaned.get("postal_code"), cleaned.get("country")
+    if postal_code and country:
+        try:
+            validate_postal_code(postal_code, country)
+        except forms.ValidationError as error:
+            form.add_error("postal_code", error)
 
 
 def _shallow_copy(obj):
@@ -201,3 +205,25 @@ class EmailForm(forms.Form):
         validators=[validate_no_control_characters],
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
+
+
+class SignerChoicesForm(forms.Form):
+    """What the owner of an address confirms: the signing form's own fields, without the address and traps.
+
+    The confirmation page shows it filled in with what is stored, so the owner
+    sees what will be counted and shown, and can correct what someone else chose.
+    """
+
+    name = SignatureForm.base_fields["name"]
+    postal_code = SignatureForm.base_fields["postal_code"]
+    country = SignatureForm.base_fields["country"]
+    comment = SignatureForm.base_fields["comment"]
+    public = SignatureForm.base_fields["public"]
+    opt_in = SignatureForm.base_fields["opt_in"]
+
+    clean_postal_code = SignatureForm.clean_postal_code
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_postal_code_for_country(self, cleaned)
+        return cleaned

@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 
 from django_tasks_db.models import DBTaskResult
 
-from signatures import tokens
-from signatures.models import SignatureMail
+from signatures import tasks, tokens
+from signatures.models import SignatureMail, SignerRequest
 
 logger = logging.getLogger(__name__)
 
@@ -130,24 +130,33 @@ def deliver(mail_id: int) -> str:
     return "sent"
 
 
-def requeue_unsent() -> int:
-    """Enqueue a task for every due, unsent mail that has no task waiting and no worker sending it.
-
-    For mail whose worker was killed mid-send (django-tasks-db leaves that
-    task marked as running for ever) or whose enqueue was lost after its
-    commit. A worker that is sending holds the row lock, so its rows are
-    skipped; so are rows with a task waiting, so running this often (from
-    cron) does not pile up tasks behind a backlog.
-    """
-    waiting = {
+def _waiting(task_function) -> set[int]:
+    """The ids that tasks of this function waiting to run were given."""
+    return {
         args_kwargs["args"][0]
         for args_kwargs in DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY, task_path=send_signature_mail.module_path
+            status=TaskResultStatus.READY, task_path=task_function.module_path
         ).values_list("args_kwargs", flat=True)
     }
+
+
+def requeue_unsent() -> int:
+    """Enqueue a task for every due, unsent mail and every signer request that has none waiting.
+
+    For rows whose worker was killed mid-way (django-tasks-db leaves that
+    task marked as running for ever) or whose enqueue was lost after its
+    commit. A worker that is on a row holds its lock, so its rows are
+    skipped; so are rows with a task waiting, so running this often (from
+    cron) does not pile up tasks behind a backlog. Returns how many were queued.
+    """
+    waiting_mail, waiting_requests = _waiting(send_signature_mail), _waiting(tasks.process_signer_request)
     with transaction.atomic():
         unsent = SignatureMail.objects.due().select_for_update(skip_locked=True).values_list("pk", flat=True)
-        orphans = [mail_id for mail_id in unsent if mail_id not in waiting]
+        orphans = [mail_id for mail_id in unsent if mail_id not in waiting_mail]
         for mail_id in orphans:
             enqueue(mail_id)
-    return len(orphans)
+        requests = SignerRequest.objects.select_for_update(skip_locked=True).values_list("pk", flat=True)
+        orphan_requests = [request_id for request_id in requests if request_id not in waiting_requests]
+        for request_id in orphan_requests:
+            tasks.enqueue(request_id)
+    return len(orphans) + len(orphan_requests)

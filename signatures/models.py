@@ -304,6 +304,41 @@ class SignatureMail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.signature_id}"
+class SignerRequest(models.Model):
+    """A request whose outcome depends on whether its address signed, waiting for the worker.
+
+    Signing again, asking for the confirmation email again and asking for a
+    withdrawal link are answered at once and alike, whatever the address's
+    state; the lookup, the writes that depend on it and the mail happen in a
+    background task (signatures.tasks), so that neither the answer nor its
+    timing tells a stranger whether the address signed. A short-lived queue
+    row: the task deletes it when done, so its personal data stays seconds.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_AGAIN = "signed_again", _("Signed again with the same address")
+        SEND_AGAIN = "send_again", _("Asked for the confirmation email again")
+        WITHDRAW_LINK = "withdraw_link", _("Asked for a link to remove a signature")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="+", verbose_name=_("petition")
+    )
+    # As typed, and the form that finds the signature.
+    email = models.CharField(_("email"), max_length=254)
+    email_canonical = models.CharField(_("canonical email"), max_length=254)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    # For SIGNED_AGAIN only: that signing attempt's choices (services.ATTEMPT_FIELDS).
+    attempt = models.JSONField(_("signing attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signer request")
+        verbose_name_plural = _("signer requests")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ZipDistrict(models.Model):
     """One congressional district a ZIP Code Tabulation Area lies in (`manage.py load_districts`)."""
 

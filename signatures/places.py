@@ -58,6 +58,14 @@ def place_fields(postal_code: str, country: str) -> dict:
     return {"city": place[0][:100], "region": place[1]} if place else {}
 
 
+def district_fields(postal_code: str, country: str) -> dict:
+    """The district and district_split of a postal code, as DISTRICT_SQL gives them to an INSERT."""
+    districts = list(
+        ZipDistrict.objects.filter(zcta=zip5(postal_code, country)).values_list("district", flat=True)[:2]
+    )
+    return {"district": districts[0] if len(districts) == 1 else "", "district_split": len(districts) > 1}
+
+
 # A new signature's district and district_split, from the ZIP-to-district table,
 # as a subquery of the INSERT (signatures.services._insert), so that looking
 # it up costs no round trip of its own. One row whatever the ZIP: a ZIP in

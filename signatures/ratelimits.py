@@ -1,4 +1,4 @@
-"""Rate limits on signing and on admin sign-in, shared through the cache.
+"""Rate limits on signing, on the forms that take an address and on admin sign-in, shared through the cache.
 
 django-ratelimit counts in the default cache (Redis in production). When the
 cache cannot be reached the limits fail open: signing goes on unlimited and a
@@ -85,6 +85,39 @@ def sign_limits(view):
             limit=petition.email_hourly_limit, seconds=HOUR,
         ):
             return too_many(request, retry_after=HOUR, petition=petition)
+        return view(request, slug, *args, **kwargs)
+
+    return limited
+
+
+def address_form_limits(view):
+    """Refuse a POST of a form that takes an address (send again, withdrawal link) over its limits.
+
+    Such a form acts only for an address that signed, so a stranger could try
+    address after address: per client address (or IPv6 /64) an hour, across
+    petitions, unless allow-listed; per canonical email and petition an hour,
+    always (the inbox's owner is the one bothered). Nothing is stored for a
+    refused request.
+    """
+
+    @functools.wraps(view)
+    def limited(request, slug, *args, **kwargs):
+        if not settings.RATELIMIT_ENABLE or request.method != "POST":
+            return view(request, slug, *args, **kwargs)
+        ip = client_ip(request)
+        if not AllowListEntry.objects.covers(ip) and over_limit(
+            request, group="address-form-ip", value=ip_key(ip),
+            limit=settings.ADDRESS_FORM_IP_HOURLY_LIMIT, seconds=HOUR,
+        ):
+            logger.info("Address form rate limit hit per client address")
+            return too_many(request, retry_after=HOUR)
+        email = canonical_email(request.POST.get("email", ""))[:254]
+        if "@" in email and over_limit(
+            request, group=f"address-form-email:{slug}", value=email,
+            limit=settings.ADDRESS_FORM_EMAIL_HOURLY_LIMIT, seconds=HOUR,
+        ):
+            logger.info("Address form rate limit hit per email")
+            return too_many(request, retry_after=HOUR)
         return view(request, slug, *args, **kwargs)
 
     return limited

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from signatures import counting, mail, places
+from signatures import counting, mail, places, tasks
 from signatures.abuse import is_disposable
 from signatures.canonical import canonical_email
-from signatures.models import CommentFlag, Signature, SignatureMail
+from signatures.models import CommentFlag, Signature, SignatureMail, SignerRequest
 
 UNIQUE_PER_PERSON = "one_signature_per_person"
 # The fields signature_create fills in from its own work, not from its arguments.
@@ -27,6 +27,14 @@ MADE_HERE = [
     "petition", "email_canonical", "city", "region", "district", "district_split", "comment_hidden",
     "status", "created_at", "confirmed_at", "status_changed_at", "status_changed_by", "status_reason",
     "email_domain", "email_disposable", "anonymised_at",
+]
+# What a signer chooses when signing; what the owner of the address confirms.
+CHOICES = ["name", "postal_code", "country", "comment", "public", "opt_in"]
+# What a signing attempt with an address that had signed keeps for the task
+# (SignerRequest.attempt): the choices and the signals of that request.
+ATTEMPT_FIELDS = [
+    "name", "email", "postal_code", "country", "comment", "public", "opt_in",
+    "language", "source", "ip_hash", "user_agent_family", "fill_seconds",
 ]
 
 
@@ -36,7 +44,9 @@ class PetitionClosed(Exception):
 
 @dataclass(frozen=True)
 class SignResult:
-    signature: Signature
+    # None when the address had already signed: that row is only read by the
+    # background task, so that the request costs the same either way.
+    signature: Signature | None
     # False when the address had already signed: the caller shows the same
     # next page either way and must not reveal which one happened.
     created: bool
@@ -104,21 +114,38 @@ def signature_create(
     signature.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
     if signature.status == Signature.Status.PENDING:
+        # A new signature writes its mail and task, a duplicate its request
+        # and task: the same statements, so the time taken tells nothing.
         with transaction.atomic():
             created = _insert(signature)
             if created:
                 _queue_status_mail(signature, cause=SignatureMail.Cause.SIGNED)
+            else:
+                _queue_signed_again(signature, flagged=flagged)
     else:
         created = _insert(signature)
-    if not created:
-        with transaction.atomic():
-            existing = Signature.objects.select_for_update().get(
-                petition=petition, email_canonical=signature.email_canonical
-            )
-            # Only the owner of the address hears about it, by email.
-            _queue_status_mail(existing, cause=SignatureMail.Cause.SIGNED_AGAIN)
-        return SignResult(signature=existing, created=False)
-    return SignResult(signature=signature, created=True)
+        if not created:
+            with transaction.atomic():
+                _queue_signed_again(signature, flagged=flagged)
+    return SignResult(signature=signature if created else None, created=created)
+
+
+def _queue_signed_again(attempt: Signature, *, flagged: bool) -> None:
+    """Leave a duplicate signing attempt to the task: only the owner of the address hears of it."""
+    values = attempt.__dict__  # the cleaned values, as _insert sends them
+    _queue_request(
+        petition=attempt.petition, email=attempt.email, kind=SignerRequest.Kind.SIGNED_AGAIN,
+        attempt={**{field: values[field] for field in ATTEMPT_FIELDS}, "flagged": flagged},
+    )
+
+
+def _queue_request(*, petition, email: str, kind, attempt: dict | None = None) -> None:
+    """Store a signer request and its task, in the caller's transaction (as _queue_mail does)."""
+    request = SignerRequest.objects.create(
+        petition=petition, email=email.strip(), email_canonical=canonical_email(email), kind=kind,
+        attempt=attempt,
+    )
+    tasks.enqueue(request.pk)
 
 
 def _insert(signature: Signature) -> bool:
@@ -205,24 +232,13 @@ def _queue_status_mail(signature: Signature, *, cause) -> bool:
     return False
 
 
-def _find_locked(*, petition, email: str) -> Signature | None:
-    return (
-        Signature.objects.select_for_update()
-        .filter(petition=petition, email_canonical=canonical_email(email))
-        .first()
-    )
-
-
 @transaction.atomic
-def signature_send_again(*, petition, email: str) -> bool:
-    """A signer asks for their confirmation email again (capped per day).
+def signature_send_again(*, petition, email: str) -> None:
+    """A signer asks for their confirmation email again: the task sends it, if the address signed.
 
-    Returns whether a mail was queued; callers show the same page either way.
+    The same statements whether or not it did (signer_request_process looks).
     """
-    signature = _find_locked(petition=petition, email=email)
-    if signature is None:
-        return False
-    return _queue_status_mail(signature, cause=SignatureMail.Cause.REQUESTED)
+    _queue_request(petition=petition, email=email, kind=SignerRequest.Kind.SEND_AGAIN)
 
 
 @transaction.atomic
@@ -235,17 +251,76 @@ def signature_resend_confirmation(*, signature: Signature) -> bool:
 
 
 @transaction.atomic
-def signature_request_withdrawal(*, petition, email: str) -> bool:
-    """Email a withdrawal link to the address, if it signed (capped per day).
+def signature_request_withdrawal(*, petition, email: str) -> None:
+    """Email a withdrawal link to the address, if it signed: the task decides, as for send_again."""
+    _queue_request(petition=petition, email=email, kind=SignerRequest.Kind.WITHDRAW_LINK)
 
-    Returns whether a mail was queued; callers show the same page either way.
+
+@transaction.atomic
+def signer_request_process(*, request_id: int) -> str:
+    """What the worker does with a SignerRequest: look the address up, act, delete the request.
+
+    Idempotent: a request already done (or being done by another worker) is skipped.
+    Mails are capped per day as everywhere (_queue_mail).
     """
-    signature = _find_locked(petition=petition, email=email)
-    if signature is None:
-        return False
-    return _queue_mail(
-        signature, kind=SignatureMail.Kind.WITHDRAW_LINK, cause=SignatureMail.Cause.REQUESTED
+    request = SignerRequest.objects.select_for_update(skip_locked=True).filter(pk=request_id).first()
+    if request is None:
+        return "nothing to do"
+    request.delete()
+    signature = (
+        Signature.objects.select_for_update(of=("self",)).select_related("petition")
+        .filter(petition_id=request.petition_id, email_canonical=request.email_canonical)
+        .first()
     )
+    if signature is None:
+        return "no signature"
+    if request.kind == SignerRequest.Kind.WITHDRAW_LINK:
+        _queue_mail(signature, kind=SignatureMail.Kind.WITHDRAW_LINK, cause=SignatureMail.Cause.REQUESTED)
+    elif request.kind == SignerRequest.Kind.SEND_AGAIN:
+        _queue_status_mail(signature, cause=SignatureMail.Cause.REQUESTED)
+    else:
+        _signed_again(signature, attempt=request.attempt)
+    return "done"
+
+
+def _signed_again(signature: Signature, *, attempt: dict) -> None:
+    """The owner decides: a proper attempt replaces what an unconfirmed row holds.
+
+    Whoever signed first with an address may not be its owner, so the newest
+    choices are the ones the newest confirmation email confirms (and the
+    confirmation page shows them). A row flagged by the bot trap becomes
+    pending, so the owner who signs properly can confirm. A confirmed or
+    struck row is never changed, and an attempt that tripped the trap changes
+    nothing.
+    """
+    replaceable = (Signature.Status.PENDING, Signature.Status.FLAGGED)
+    if attempt["flagged"] or signature.status not in replaceable:
+        _queue_status_mail(signature, cause=SignatureMail.Cause.SIGNED_AGAIN)
+        return
+    _set_choices(signature, **{field: attempt[field] for field in ATTEMPT_FIELDS})
+    if signature.status == Signature.Status.FLAGGED:
+        status = (
+            Signature.Status.PENDING if signature.petition.requires_confirmation
+            else Signature.Status.CONFIRMED
+        )
+        _set_status(signature, status=status, reason="Signed again without tripping the bot trap")
+    if signature.status == Signature.Status.PENDING:
+        _queue_mail(signature, kind=SignatureMail.Kind.CONFIRM, cause=SignatureMail.Cause.SIGNED_AGAIN)
+
+
+def _set_choices(signature: Signature, **values) -> None:
+    """Save new signer choices on a locked signature, with the places they imply."""
+    values = {**values, "postal_code": values["postal_code"].strip().upper()}
+    for field in ("name", "email", "comment"):
+        if field in values:
+            values[field] = values[field].strip()
+    postal_code, country = values["postal_code"], values["country"]
+    values.update(city="", region="")
+    values.update(places.place_fields(postal_code, country))
+    values.update(places.district_fields(postal_code, country))
+    for field, value in values.items():
+        setattr(signature, field, value)
+    signature.save(update_fields=list(values))
 
 
 def _locked(signature: Signature) -> Signature:
@@ -269,11 +344,16 @@ def _set_status(signature, *, status, by=None, reason="") -> None:
 
 
 @transaction.atomic
-def signature_confirm(*, signature: Signature, by=None, reason: str = "") -> bool:
+def signature_confirm(
+    *, signature: Signature, by=None, reason: str = "", choices: dict | None = None
+) -> bool:
     """Confirm a pending signature (by its owner's link, or by an organizer with a reason).
 
-    Returns False when there was nothing to do (already confirmed). Struck and
-    flagged signatures are not confirmed by a link: an organizer restores them.
+    The owner confirms with choices: what the confirmation page showed them,
+    corrected or not (the CHOICES fields, validated by SignerChoicesForm),
+    saved with the confirmation. Returns False when there was nothing to do
+    (already confirmed). Struck and flagged signatures are not confirmed by a
+    link: an organizer restores them.
     """
     signature = _locked(signature)
     if signature.status == Signature.Status.CONFIRMED:
@@ -282,6 +362,8 @@ def signature_confirm(*, signature: Signature, by=None, reason: str = "") -> boo
         raise ValidationError(_("Only a pending signature can be confirmed."))
     if by is not None and not reason.strip():
         raise ValidationError(_("Say why you confirm this signature by hand."))
+    if choices is not None:
+        _set_choices(signature, **{field: choices[field] for field in CHOICES})
     _set_status(signature, status=Signature.Status.CONFIRMED, by=by, reason=reason.strip())
     return True
 

@@ -16,9 +16,9 @@ from petition.representatives import state_for_postal_code, state_links
 from petition.views import render_petition
 from signatures import services, tokens
 from signatures.abuse import client_ip, ip_hash, request_signals
-from signatures.forms import EmailForm, SignatureForm
+from signatures.forms import EmailForm, SignatureForm, SignerChoicesForm
 from signatures.models import Signature
-from signatures.ratelimits import HOUR, over_limit, sign_limits
+from signatures.ratelimits import HOUR, address_form_limits, over_limit, sign_limits
 
 # What the signer typed that the next pages show back to them (the address
 # the mail went to, the state for their members of Congress): a signed cookie
@@ -100,6 +100,7 @@ def check_email(request, slug):
 
 
 @require_POST
+@address_form_limits
 def send_again(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     form = EmailForm(request.POST)
@@ -124,15 +125,20 @@ def thanks(request, slug):
     return render(request, "signatures/thanks.html", context)
 
 
-def _bad_link(request, petition, error):
-    status = 404 if isinstance(error, tokens.UnknownLink) else 400
-    return render(request, "signatures/bad_link.html", {"petition": petition, "status": status}, status=status)
+def _bad_link(request, petition):
+    # One answer for a changed link and for an id with no signature, so that
+    # links cannot be used to learn which signature ids exist.
+    return render(request, "signatures/bad_link.html", {"petition": petition}, status=404)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, slug, token):
-    """GET shows a button and changes nothing (mail scanners open links); POST confirms."""
+    """GET shows what will be confirmed and changes nothing (mail scanners open links); POST confirms.
+
+    The form shows the stored choices, which whoever signed first with the
+    address made: the owner confirms what they see, corrected or not.
+    """
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     context = {"petition": petition, "token": token}
     try:
@@ -148,20 +154,28 @@ def confirm(request, slug, token):
             )
         context["link_days"] = settings.CONFIRM_LINK_DAYS
         return render(request, "signatures/link_expired.html", context)
-    except (tokens.InvalidLink, tokens.UnknownLink) as error:
-        return _bad_link(request, petition, error)
+    except (tokens.InvalidLink, tokens.UnknownLink):
+        return _bad_link(request, petition)
     if signature.status == Signature.Status.CONFIRMED:
         return render(request, "signatures/already_confirmed.html", context)
+    form = SignerChoicesForm(
+        request.POST if request.method == "POST" else None,
+        initial={field: getattr(signature, field) for field in services.CHOICES},
+    )
+    status = 200
     if request.method == "POST":
-        try:
-            if services.signature_confirm(signature=signature):
-                return redirect("petition:thanks", slug=petition.slug)
-            return render(request, "signatures/already_confirmed.html", context)
-        except ValidationError:  # struck or flagged meanwhile
-            signature.refresh_from_db()
+        if form.is_valid():
+            try:
+                if services.signature_confirm(signature=signature, choices=form.cleaned_data):
+                    return redirect("petition:thanks", slug=petition.slug)
+                return render(request, "signatures/already_confirmed.html", context)
+            except ValidationError:  # struck or flagged meanwhile
+                signature.refresh_from_db()
+        else:
+            status = 400
     if signature.status != Signature.Status.PENDING:
         return render(request, "signatures/cannot_confirm.html", context, status=409)
-    return render(request, "signatures/confirm.html", context)
+    return render(request, "signatures/confirm.html", {**context, "form": form}, status=status)
 
 
 @never_cache
@@ -171,8 +185,8 @@ def withdraw(request, slug, token):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     try:
         signature = tokens.read(token, purpose=tokens.WITHDRAW, petition=petition)
-    except (tokens.InvalidLink, tokens.UnknownLink) as error:
-        return _bad_link(request, petition, error)
+    except (tokens.InvalidLink, tokens.UnknownLink):
+        return _bad_link(request, petition)
     if request.method == "POST":
         services.signature_withdraw(signature=signature)
         return redirect("petition:withdrawn", slug=petition.slug)
@@ -186,6 +200,7 @@ def withdrawn(request, slug):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@address_form_limits
 def withdraw_request(request, slug):
     """Ask for a withdrawal link by email. The answer never says whether the address signed."""
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)

@@ -40,3 +40,17 @@ class FailingSMTPBackend(LocmemBackend):
         if type(self).calls <= type(self).failures:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return super().send_messages(messages)
+
+
+def press_confirm(client, path: str):
+    """Open a confirmation link and press its button, leaving the form as the page shows it."""
+    form = client.get(path).context["form"]
+    data = {field.name: field.value() for field in form}
+    # A browser sends a ticked box as "on" and leaves an unticked one out.
+    ticked = {name: "on" if value is True else value for name, value in data.items() if value is not False}
+    return client.post(path, ticked)
+
+
+def without_csrf_token(html: str) -> str:
+    """A page with its CSRF token (different on every response) taken out, to compare two pages."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)

@@ -3,6 +3,8 @@
 import time
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -10,6 +12,7 @@ from signatures.abuse import form_started_token, ip_hash, seconds_since_started,
 from signatures.counting import count_for
 from signatures.models import Signature
 from tests.conftest import form_fields
+from tests.mailtools import link, press_confirm, run_worker
 
 
 def post(petition, data, **extra):
@@ -142,3 +145,45 @@ def test_an_ordinary_domain_is_not_marked_disposable(petition, signer_data):
 )
 def test_user_agent_families(agent, family):
     assert user_agent_family(agent) == family
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("requires_confirmation", [True, False])
+def test_a_flagged_signature_planted_with_an_address_does_not_block_its_owner(
+    make_petition, signer_data, requires_confirmation
+):
+    petition = make_petition(requires_confirmation=requires_confirmation)
+    planted = {**form_fields(petition, website="http://spam.example"), **signer_data(name="Bot Planted", comment="Spam")}
+    post(petition, planted)
+    assert Signature.objects.get().status == Signature.Status.FLAGGED
+    run_worker()
+    assert mail.outbox == []
+
+    owner = Client()
+    owner.post(
+        reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **signer_data(name="Maria Owner")}
+    )
+    run_worker()
+    signature = Signature.objects.get()
+    assert (signature.name, signature.comment, signature.fill_seconds) == ("Maria Owner", "", 60)
+    if requires_confirmation:
+        (message,) = mail.outbox
+        assert message.to == ["maria@example.org"]
+        assert signature.status == Signature.Status.PENDING
+        assert count_for(petition) == 0
+        press_confirm(owner, link(message, "confirm"))
+    else:
+        assert mail.outbox == []
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED
+    assert count_for(petition) == 1
+    call_command("recount", petition.slug, "--check", stdout=open("/dev/null", "w"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_again_and_tripping_the_trap_changes_nothing(make_petition, signer_data):
+    petition = make_petition(requires_confirmation=True)
+    post(petition, {**form_fields(petition), **signer_data(name="Maria Owner")})
+    post(petition, {**form_fields(petition, website="http://spam.example"), **signer_data(name="Bot", public="on")})
+    run_worker()
+    signature = Signature.objects.get()
+    assert (signature.name, signature.public, signature.status) == ("Maria Owner", False, Signature.Status.PENDING)

@@ -1,6 +1,8 @@
 """Email confirmation driven end to end: sign, the worker sends, GET the link, POST it."""
 
 import threading
+from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core import mail, signing
@@ -13,8 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from signatures import services
 from signatures.counting import count_for
-from signatures.models import Signature, SignatureMail
-from tests.mailtools import html_part, link, run_worker
+from signatures.models import Signature, SignatureMail, SignerRequest
+from tests.mailtools import html_part, link, press_confirm, run_worker, without_csrf_token
+from tests.sqltools import recorded_sql
 from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,7 +61,7 @@ def test_it_sends_mail_from_the_worker_and_confirms_only_on_post(client, petitio
     assert Signature.objects.get().status == Signature.Status.PENDING
     assert count_for(petition) == 0
 
-    response = client.post(confirm)
+    response = press_confirm(client, confirm)
     assert response["Location"] == reverse("petition:thanks", args=[petition.slug])
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.CONFIRMED and signature.confirmed_at
@@ -111,9 +114,9 @@ def test_signing_again_while_pending_sends_a_fresh_confirmation(client, petition
     assert first["Location"] == second["Location"]
     run_worker()
     assert [m.subject for m in mail.outbox] == ["Confirm your signature: Save the river"] * 2
-    # The address as first typed, and the fresh link works.
-    assert mail.outbox[1].to == ["maria@example.org"]
-    client.post(link(mail.outbox[1], "confirm"))
+    # The address as typed the last time, and the fresh link works.
+    assert mail.outbox[1].to == ["Maria@Example.org"]
+    press_confirm(client, link(mail.outbox[1], "confirm"))
     assert Signature.objects.get().status == Signature.Status.CONFIRMED
     assert count_for(petition) == 1
 
@@ -121,7 +124,7 @@ def test_signing_again_while_pending_sends_a_fresh_confirmation(client, petition
 def test_signing_again_once_confirmed_says_you_have_already_signed(client, petition, signer_data):
     sign(client, petition, signer_data())
     run_worker()
-    client.post(link(mail.outbox[0], "confirm"))
+    press_confirm(client, link(mail.outbox[0], "confirm"))
     response = sign(Client(), petition, signer_data())
     assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
     run_worker()
@@ -181,31 +184,29 @@ def test_an_expired_link_offers_a_new_one_and_changes_nothing(client, petition, 
     run_worker()
     fresh = link(mail.outbox[1], "confirm")
     assert fresh != expired
-    client.post(fresh)
+    press_confirm(client, fresh)
     assert Signature.objects.get().status == Signature.Status.CONFIRMED
     assert count_for(petition) == 1
 
 
 @pytest.mark.parametrize(
-    ("mangle", "status"),
+    "mangle",
     [
-        (lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"), 400),
-        (lambda token: token.split(".", 1)[0] + ".1abc.forged", 400),
-        (lambda token: "not-a-token", 400),
-        (lambda token: "99999999." + token.split(".", 1)[1], 404),
+        lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),
+        lambda token: token.split(".", 1)[0] + ".1abc.forged",
+        lambda token: "not-a-token",
+        lambda token: "99999999." + token.split(".", 1)[1],
     ],
     ids=["changed-signature", "forged", "garbage", "unknown-id"],
 )
-def test_a_tampered_or_unknown_link_gets_a_clear_page_and_changes_nothing(
-    client, petition, signer_data, mangle, status
-):
+def test_a_tampered_or_unknown_link_gets_a_clear_page_and_changes_nothing(client, petition, signer_data, mangle):
     sign(client, petition, signer_data())
     run_worker()
     good = link(mail.outbox[0], "confirm")
     token = good.rstrip("/").rsplit("/", 1)[1]
     bad = reverse("petition:confirm", args=[petition.slug, mangle(token)])
     for response in (client.get(bad), client.post(bad)):
-        assert response.status_code == status
+        assert response.status_code == 404
         assert "Nothing was changed." in response.content.decode()
     assert Signature.objects.get().status == Signature.Status.PENDING
     assert count_for(petition) == 0
@@ -226,7 +227,7 @@ def test_a_confirm_link_cannot_withdraw(client, petition, signer_data):
     run_worker()
     token = link(mail.outbox[0], "confirm").rstrip("/").rsplit("/", 1)[1]
     response = client.post(reverse("petition:withdraw", args=[petition.slug, token]))
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert Signature.objects.count() == 1
 
 
@@ -260,7 +261,7 @@ def test_the_email_and_its_links_follow_the_signers_language(client, petition, s
     assert link(message, "withdraw").startswith("/es/")
     page = client.get(confirm)
     assert '<html lang="es">' in page.content.decode()
-    assert client.post(confirm)["Location"] == f"/es/petitions/{petition.slug}/thanks/"
+    assert press_confirm(client, confirm)["Location"] == f"/es/petitions/{petition.slug}/thanks/"
 
 
 def test_an_english_signers_email_is_in_english(client, petition, signer_data):
@@ -321,7 +322,28 @@ def test_the_daily_cap_holds_when_many_sign_again_at_the_same_moment(petition, s
     for thread in threads:
         thread.join()
     assert errors == []
+    # The requests are answered by workers, several at once too.
+    requests = list(SignerRequest.objects.values_list("pk", flat=True))
+    assert len(requests) == 10
+    barrier = threading.Barrier(10)
+
+    def process(request_id):
+        try:
+            barrier.wait()
+            services.signer_request_process(request_id=request_id)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=process, args=[request_id]) for request_id in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
     assert SignatureMail.objects.count() == 1 + 3
+    assert not SignerRequest.objects.exists()
     run_worker()
     assert len(mail.outbox) == 4
 
@@ -334,6 +356,136 @@ def test_a_flagged_signature_gets_its_confirmation_only_once_restored(client, pe
     services.signature_restore(signature=signature, by=organizer, reason="A real person")
     run_worker()
     (message,) = mail.outbox
-    client.post(link(message, "confirm"))
+    press_confirm(client, link(message, "confirm"))
     assert Signature.objects.get().status == Signature.Status.CONFIRMED
     assert count_for(petition) == 1
+
+
+def ask_to_send_again(petition, email):
+    """POST the send-again form from a fresh browser: the response, its SQL, the page it leads to."""
+    client = Client()
+    with recorded_sql() as sql:
+        response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": email})
+    page = client.get(response["Location"])
+    return response, sql, without_csrf_token(page.content.decode())
+
+
+def test_send_again_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(
+    client, petition, signer_data
+):
+    not_signed, not_signed_sql, not_signed_page = ask_to_send_again(petition, "maria@example.org")
+    run_worker()
+    assert mail.outbox == []
+    sign(client, petition, signer_data())
+    run_worker()
+    signed, signed_sql, signed_page = ask_to_send_again(petition, "maria@example.org")
+
+    assert signed.status_code == not_signed.status_code == 302
+    assert signed["Location"] == not_signed["Location"]
+    assert sorted(signed.cookies) == sorted(not_signed.cookies)
+    assert signed_page == not_signed_page
+    assert signed_sql == not_signed_sql
+    assert not any('"signatures_signature"' in sql for sql in signed_sql), signed_sql
+
+    # The worker then sends the owner a fresh link; the stranger's request sent nothing.
+    run_worker()
+    assert [m.subject for m in mail.outbox] == ["Confirm your signature: Save the river"] * 2
+    assert not SignerRequest.objects.exists()
+
+
+def test_the_confirmation_page_shows_what_is_stored_and_refuses_a_bad_correction(client, petition, signer_data):
+    sign(client, petition, signer_data(comment="For the river.", public="on", postal_code="10001"))
+    run_worker()
+    confirm = link(mail.outbox[0], "confirm")
+    form = client.get(confirm).context["form"]
+    assert {field.name: field.value() for field in form} == {
+        "name": "María José Pérez", "postal_code": "10001", "country": "US",
+        "comment": "For the river.", "public": True, "opt_in": False,
+    }
+    page = client.get(confirm).content.decode()
+    assert "Check your details: this is what will be counted" in page
+    assert 'value="María José Pérez"' in page and "For the river." in page
+
+    response = client.post(confirm, {"name": "", "postal_code": "78205", "country": "US", "comment": "Changed"})
+    assert response.status_code == 400
+    assert 'id="id_name_error"' in response.content.decode()
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.PENDING
+    assert (signature.name, signature.postal_code, signature.comment, signature.public) == (
+        "María José Pérez", "10001", "For the river.", True
+    )
+    assert count_for(petition) == 0
+
+
+def test_the_owner_who_signs_after_a_stranger_confirms_their_own_choices(client, petition, signer_data, tmp_path):
+    # A stranger signs first with the owner's address, shown publicly, with a comment and their ZIP.
+    sign(Client(), petition, signer_data(
+        name="Stranger Danger", comment="Stranger's words.", public="on", postal_code="10001",
+    ))
+    # The owner signs with their own choices: not public, no comment, their ZIP.
+    sign(client, petition, signer_data(name="Maria Owner", postal_code="78205", opt_in="on"))
+    run_worker()
+    newest = link(mail.outbox[-1], "confirm")
+    form = client.get(newest).context["form"]
+    assert {field.name: field.value() for field in form} == {
+        "name": "Maria Owner", "postal_code": "78205", "country": "US",
+        "comment": "", "public": False, "opt_in": True,
+    }
+    assert press_confirm(client, newest)["Location"] == reverse("petition:thanks", args=[petition.slug])
+
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.CONFIRMED
+    assert (signature.name, signature.postal_code, signature.comment, signature.public, signature.opt_in) == (
+        "Maria Owner", "78205", "", False, True
+    )
+    assert (signature.city, signature.region) == ("San Antonio", "TX")
+    assert count_for(petition) == 1
+    wall = client.get(petition.get_absolute_url()).content.decode()
+    assert "Stranger" not in wall and "Maria O." not in wall
+    delivery = tmp_path / "delivery.csv"
+    call_command(
+        "export_signatures", petition.slug, "--kind", "delivery", "--output", str(delivery), stdout=StringIO()
+    )
+    assert "Stranger" not in delivery.read_text()
+    assert "Maria Owner" in delivery.read_text()
+
+
+def test_the_owner_corrects_on_the_confirmation_page_what_a_stranger_chose_after_them(
+    client, petition, signer_data
+):
+    sign(client, petition, signer_data(name="Maria Owner", postal_code="78205"))
+    sign(Client(), petition, signer_data(name="Stranger Danger", comment="Stranger's words.", public="on"))
+    run_worker()
+    confirm = link(mail.outbox[0], "confirm")
+    form = client.get(confirm).context["form"]
+    assert form["name"].value() == "Stranger Danger" and form["public"].value() is True
+
+    corrected = {"name": "Maria Owner", "postal_code": "10001", "country": "US", "comment": ""}
+    response = client.post(confirm, corrected)
+    assert response["Location"] == reverse("petition:thanks", args=[petition.slug])
+    signature = Signature.objects.get()
+    assert (signature.name, signature.postal_code, signature.comment, signature.public) == (
+        "Maria Owner", "10001", "", False
+    )
+    assert (signature.city, signature.region, signature.status) == ("New York", "NY", Signature.Status.CONFIRMED)
+    assert count_for(petition) == 1
+    assert_recount_agrees(petition)
+
+
+@pytest.mark.parametrize("view", ["confirm", "withdraw"])
+def test_a_changed_link_and_a_link_for_no_signature_get_the_same_answer(client, petition, signer_data, view):
+    sign(client, petition, signer_data())
+    run_worker()
+    token = link(mail.outbox[0], view).rstrip("/").rsplit("/", 1)[1]
+    existing_id, rest = token.split(".", 1)
+    changed = rest[:-1] + ("A" if rest[-1] != "A" else "B")
+    tampered = reverse(f"petition:{view}", args=[petition.slug, f"{existing_id}.{changed}"])
+    unknown = reverse(f"petition:{view}", args=[petition.slug, f"99999999.{rest}"])
+    for method in (client.get, client.post):
+        one, other = method(tampered), method(unknown)
+        assert one.status_code == other.status_code == 404
+        # The same page, but for the link itself (in the language switch).
+        assert one.content.decode().replace(quote(tampered, safe=""), "") == (
+            other.content.decode().replace(quote(unknown, safe=""), "")
+        )
+    assert Signature.objects.get().status == Signature.Status.PENDING

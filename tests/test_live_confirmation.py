@@ -11,12 +11,12 @@ from tests.live import Browserless, collect_static, gunicorn
 from tests.mailtools import link, run_worker
 
 
-def post_form(browser, path):
-    """GET a page and POST its form with the CSRF token it carries."""
+def post_form(browser, path, data=None):
+    """GET a page and POST its form (its fields as data gives them) with the CSRF token it carries."""
     status, _headers, html = browser.get(path)
     assert status == 200, status
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    return browser.post(path, {"csrfmiddlewaretoken": token})
+    return browser.post(path, {**(data or {}), "csrfmiddlewaretoken": token})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,7 +31,8 @@ def test_a_person_signs_confirms_and_withdraws_through_gunicorn(make_petition, s
 
         run_worker()
         (message,) = mail.outbox
-        status, headers, _ = post_form(browser, link(message, "confirm"))
+        choices = {name: value for name, value in signer_data().items() if name != "email"}
+        status, headers, _ = post_form(browser, link(message, "confirm"), choices)
         assert status == 302 and headers["Location"].endswith("/thanks/")
         assert Signature.objects.get().status == Signature.Status.CONFIRMED
         assert count_for(petition) == 1

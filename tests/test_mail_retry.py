@@ -12,9 +12,9 @@ from django_tasks_db.models import DBTaskResult
 
 from signatures import mail as signature_mail
 from signatures.counting import count_for
-from signatures.models import Signature, SignatureMail
+from signatures.models import Signature, SignatureMail, SignerRequest
 from signatures.services import signature_resend_confirmation
-from tests.mailtools import FailingSMTPBackend, link, run_worker
+from tests.mailtools import FailingSMTPBackend, link, press_confirm, run_worker
 from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,7 +55,7 @@ def test_it_retries_until_the_server_recovers_then_sends_once(client, petition, 
 
     # The signature waited, pending, and the mail that finally went out works.
     assert Signature.objects.get().status == Signature.Status.PENDING
-    client.post(link(message, "confirm"))
+    press_confirm(client, link(message, "confirm"))
     assert count_for(petition) == 1
 
 
@@ -123,7 +123,24 @@ def test_requeue_sends_mail_whose_task_was_lost_and_only_that(client, petition, 
 
     out = StringIO()
     call_command("requeue_mail", stdout=out)
-    assert out.getvalue() == "Queued 1 unsent email(s).\n"
+    assert out.getvalue() == "Queued 1 unsent email(s) and signer request(s).\n"
     run_worker()
     assert sorted(m.to[0] for m in mail.outbox) == ["lost@example.org", "maria@example.org", "waiting@example.org"]
+    assert signature_mail.requeue_unsent() == 0
+
+
+def test_requeue_also_answers_signer_requests_whose_task_was_lost(client, petition, signer_data):
+    sign(client, petition, signer_data())
+    run_worker()
+    client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    DBTaskResult.objects.filter(status="READY").delete()  # lost after its commit
+    run_worker()
+    assert len(mail.outbox) == 1
+
+    out = StringIO()
+    call_command("requeue_mail", stdout=out)
+    assert out.getvalue() == "Queued 1 unsent email(s) and signer request(s).\n"
+    run_worker()
+    assert len(mail.outbox) == 2
+    assert not SignerRequest.objects.exists()
     assert signature_mail.requeue_unsent() == 0

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from signatures.abuse import client_ip
-from signatures.models import AllowListEntry, Signature
+from signatures.models import AllowListEntry, Signature, SignerRequest
 from tests.conftest import form_fields
 from tests.live import free_port
 
@@ -179,3 +179,44 @@ def test_organizers_see_and_edit_the_limits_on_the_petition_admin_page(client, p
     html = client.get(reverse("admin:petition_petition_change", args=[petition.pk])).content.decode()
     for field, default in [("ip_burst_limit", 30), ("ip_hourly_limit", 600), ("email_hourly_limit", 5)]:
         assert f'name="{field}" value="{default}"' in html
+
+
+ADDRESS_FORMS = ["petition:send_again", "petition:withdraw_request"]
+
+
+def ask(petition, view, email, *, ip="198.51.100.7"):
+    return Client(REMOTE_ADDR=ip).post(reverse(view, args=[petition.slug]), {"email": email})
+
+
+@pytest.mark.parametrize("view", ADDRESS_FORMS)
+def test_the_forms_that_take_an_address_are_limited_per_client_address(make_petition, view):
+    petition = make_petition(requires_confirmation=True)
+    assert [ask(petition, view, f"a{n}@example.org").status_code for n in range(10)] == [302] * 10
+    response = ask(petition, view, "a10@example.org")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert response["Retry-After"] == "3600"
+    assert SignerRequest.objects.count() == 10
+    assert ask(petition, view, "a10@example.org", ip="198.51.100.8").status_code == 302
+
+
+@pytest.mark.parametrize("view", ADDRESS_FORMS)
+def test_the_forms_that_take_an_address_are_limited_per_email_whatever_the_client(make_petition, view):
+    petition, other = make_petition(requires_confirmation=True), make_petition(requires_confirmation=True)
+    spellings = ["maria@example.org", "MARIA@example.org", " Maria@Example.org "]
+    statuses = [ask(petition, view, spellings[n % 3], ip=f"198.51.100.{n}").status_code for n in range(5)]
+    assert statuses == [302] * 5
+    assert ask(petition, view, "maria@example.org", ip="203.0.113.9").status_code == 429
+    assert SignerRequest.objects.count() == 5
+    assert ask(other, view, "maria@example.org", ip="203.0.113.9").status_code == 302  # per petition
+
+
+def test_an_allow_listed_network_skips_the_address_form_limit_per_client_but_not_per_email(make_petition):
+    petition = make_petition(requires_confirmation=True)
+    AllowListEntry.objects.create(
+        network="198.51.100.0/24", expires_at=timezone.now() + timedelta(hours=2), note="Rally"
+    )
+    statuses = [ask(petition, "petition:send_again", f"a{n}@example.org").status_code for n in range(12)]
+    assert statuses == [302] * 12
+    statuses = [ask(petition, "petition:send_again", "same@example.org").status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]

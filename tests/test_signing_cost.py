@@ -6,6 +6,7 @@ import pytest
 
 import zipcodes
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -15,6 +16,7 @@ from signatures import services
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, ZipDistrict
 from tests.conftest import form_fields
+from tests.sqltools import recorded_sql
 
 
 def sign(client, petition, signer_data, **overrides):
@@ -117,3 +119,29 @@ def test_the_insert_sends_what_djangos_own_field_preparation_would(petition, sig
     stored = Signature.objects.get(pk=result.signature.pk)
     made = result.signature
     assert [getattr(stored, name) for name in attnames] == [getattr(made, name) for name in attnames]
+
+
+# Its own transactions, as in production (a test's would add savepoints with names of their own).
+@pytest.mark.django_db(transaction=True)
+def test_signing_again_with_an_address_costs_what_a_new_signature_costs(client, make_petition, signer_data):
+    petition = make_petition(requires_confirmation=True)
+
+    def sign_recorded(**overrides):
+        with recorded_sql() as sql:
+            response = sign(Client(), petition, signer_data, **overrides)
+        return response, sql
+
+    sign(client, petition, signer_data, email="warm@example.org")  # the first request's one-off reads
+    new, new_sql = sign_recorded()
+    again, again_sql = sign_recorded(name="Someone Else")
+    assert new.status_code == again.status_code == 302
+    assert new["Location"] == again["Location"]
+    assert sorted(new.cookies) == sorted(again.cookies)
+    # The same statements but one: the new signature's mail is the duplicate's request.
+    assert len(new_sql) == len(again_sql)
+    different = [(one, other) for one, other in zip(new_sql, again_sql) if one != other]
+    assert len(different) == 1, different
+    (mail_insert, request_insert), = different
+    assert mail_insert.startswith('INSERT INTO "signatures_signaturemail"')
+    assert request_insert.startswith('INSERT INTO "signatures_signerrequest"')
+    assert Signature.objects.get(petition=petition, email="maria@example.org").name == "María José Pérez"

@@ -7,9 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from signatures.counting import count_for
-from signatures.models import Signature, SignatureMail
-from tests.mailtools import link, run_worker
+from signatures.models import Signature, SignatureMail, SignerRequest
+from tests.mailtools import link, press_confirm, run_worker, without_csrf_token
 from tests.conftest import form_fields
+from tests.sqltools import recorded_sql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +23,7 @@ def petition(make_petition):
 def sign_and_confirm(client, petition, data):
     client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **data))
     run_worker()
-    client.post(link(mail.outbox[-1], "confirm"))
+    press_confirm(client, link(mail.outbox[-1], "confirm"))
 
 
 def test_withdrawing_from_the_email_removes_the_signature_its_data_and_its_count(
@@ -83,7 +84,7 @@ def test_a_tampered_withdrawal_link_changes_nothing(client, petition, signer_dat
     withdraw = link(mail.outbox[0], "withdraw")
     bad = withdraw[:-2] + ("A" if withdraw[-2] != "A" else "B") + "/"
     response = client.post(bad)
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "Nothing was changed." in response.content.decode()
     assert count_for(petition) == 1
 
@@ -131,3 +132,34 @@ def test_a_bad_address_on_the_request_page_shows_an_error(client, petition):
     response = client.post(reverse("petition:withdraw_request", args=[petition.slug]), {"email": "x" * 300})
     assert response.status_code == 400
     assert 'id="id_email_error"' in response.content.decode()
+
+
+def ask_for_a_link(petition, email):
+    """POST the withdrawal request form from a fresh browser: the response, its SQL, the page it leads to."""
+    client = Client()
+    with recorded_sql() as sql:
+        response = client.post(reverse("petition:withdraw_request", args=[petition.slug]), {"email": email})
+    page = client.get(response["Location"])
+    return response, sql, without_csrf_token(page.content.decode())
+
+
+def test_asking_for_a_link_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(
+    client, petition, signer_data
+):
+    not_signed, not_signed_sql, not_signed_page = ask_for_a_link(petition, "maria@example.org")
+    run_worker()
+    assert mail.outbox == []
+    sign_and_confirm(client, petition, signer_data())
+    sent = len(mail.outbox)
+    signed, signed_sql, signed_page = ask_for_a_link(petition, "maria@example.org")
+
+    assert signed.status_code == not_signed.status_code == 302
+    assert signed["Location"] == not_signed["Location"]
+    assert sorted(signed.cookies) == sorted(not_signed.cookies)
+    assert signed_page == not_signed_page
+    assert signed_sql == not_signed_sql
+    assert not any('"signatures_signature"' in sql for sql in signed_sql), signed_sql
+
+    run_worker()
+    assert [m.subject for m in mail.outbox[sent:]] == ["Remove your signature: Save the river"]
+    assert not SignerRequest.objects.exists()

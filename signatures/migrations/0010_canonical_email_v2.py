@@ -156,6 +156,6 @@ def _collisions(cursor, table) -> list:
 
 class Migration(migrations.Migration):
 
-    dependencies = [("signatures", "0008_csv_cell_function")]
+    dependencies = [("signatures", "0009_signer_requests")]
 
     operations = [migrations.RunPython(recompute, migrations.RunPython.noop, elidable=True)]

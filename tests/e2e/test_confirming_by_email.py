@@ -223,7 +223,8 @@ def test_suzie_removes_her_signature_with_the_link_in_her_email(phone, mailbox, 
     # The link has done its work: opened again, it says there is nothing left to remove.
     response = inbox.goto(text_link(message, "withdraw"))
     assert response.status == 404
-    expect(inbox.get_by_role("heading", level=1)).to_have_text("Signature not found")
+    expect(inbox.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    expect(inbox.locator("main")).to_contain_text("the signature it was for has been removed")
     expect(inbox.locator("main")).to_contain_text("Nothing was changed.")
     look_at(inbox, "withdraw-link-used-en")
 
@@ -271,9 +272,10 @@ def test_a_changed_or_cut_short_link_says_so_and_changes_nothing(phone, mailbox,
     for link_name in ("confirm", "withdraw"):
         prefix, token = text_link(message, link_name).rstrip("/").rsplit("/", 1)
         response = page.goto(f"{prefix}/{mangle(token)}/")
-        assert response.status == 400
-        expect(page.get_by_role("heading", level=1)).to_have_text("This link is not valid")
-        expect(page.locator("main")).to_contain_text("Copy the whole link from the email")
+        # The answer a link for a signature that does not exist gets.
+        assert response.status == 404
+        expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+        expect(page.locator("main")).to_contain_text("copy the whole link from the email")
         expect(page.locator("main")).to_contain_text("Nothing was changed.")
         expect(page.get_by_role("button")).to_have_count(0)  # nothing to press that could change anything
     look_at(page, f"bad-link-{name}-en")
