@@ -283,7 +283,7 @@ ADMIN_LOGIN_LIMIT = envint("ADMIN_LOGIN_LIMIT", 10)
 SIGN_MIN_SECONDS = envint("SIGN_MIN_SECONDS", 3)
 # A sign form's bot-trap token serves this long after the form was shown;
 # a form sent back later is shown again to check and send, never flagged.
-SIGN_FORM_MAX_SECONDS = 2 * 3600
+SIGN_FORM_MAX_SECONDS = envint("SIGN_FORM_MAX_SECONDS", 2 * 3600)
 # Days after a petition closes before `manage.py anonymise_closed` removes
 # its signers' personal data (counts and per-state totals stay).
 RETENTION_DAYS = envint("RETENTION_DAYS", 90)
