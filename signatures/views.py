@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from petition import sharing
 from petition.http import petition_url, same_origin_post, signing_petition
@@ -113,6 +114,9 @@ def send_again(request, slug):
     return remember_signer(redirect("petition:check_email", slug=petition.slug), email=form.cleaned_data["email"])
 
 
+# Links to the signer's own members of Congress, from their cookie.
+@never_cache
+@vary_on_cookie
 @require_safe
 def thanks(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
@@ -180,6 +184,7 @@ def withdraw(request, slug, token):
     return render(request, "signatures/withdraw.html", {"petition": petition, "token": token})
 
 
+@never_cache  # one signer's own outcome
 @require_safe
 def withdrawn(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
@@ -200,6 +205,7 @@ def withdraw_request(request, slug):
     return render(request, "signatures/withdraw_request.html", {"petition": petition, "form": form})
 
 
+@never_cache  # one signer's own outcome
 @require_safe
 def withdraw_requested(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)

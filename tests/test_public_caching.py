@@ -242,3 +242,12 @@ def test_a_response_the_same_for_everyone_is_kept_and_public(settings, microcach
         response = wrapped(RequestFactory().get("/everyone/"))
         assert response["Cache-Control"] == "public, max-age=0, s-maxage=60, must-revalidate"
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize("name", ["check_email", "thanks", "withdraw_requested", "withdrawn"])
+def test_pages_about_one_signer_are_private(client, petition, signer_data, name):
+    client.post(reverse("petition:sign", args=[petition.slug]), signer_data())  # the signer cookie
+    response = client.get(reverse(f"petition:{name}", args=[petition.slug]))
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-cache"} <= cache_control and "public" not in cache_control
