@@ -9,6 +9,7 @@ the ETag: one response serves every reload in that window.
 import logging
 import time
 from functools import lru_cache, wraps
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -21,6 +22,7 @@ from django.utils.cache import (
     patch_cache_control,
     set_response_etag,
 )
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
 from petition.models import Petition
@@ -157,6 +159,20 @@ def _from_same_origin(request) -> bool:
         return True
     own = f"{request.scheme}://{request.get_host()}"
     return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+def is_own_path(url: str, request) -> bool:
+    """Whether a redirect to url stays on this site: a path, or an address on this host.
+
+    A path that starts with two slashes or a backslash is another host to a
+    browser; a request can carry one (//evil.example/, or /%2Fevil.example/,
+    which the server decodes into one), and translate_url() keeps it as a host.
+    """
+    return (
+        url.startswith("/")
+        and not unquote(url).startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
+    )
 
 
 def petition_url(viewname: str, petition) -> str:

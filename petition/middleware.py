@@ -4,6 +4,8 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.translation import get_language_from_path
 
+from petition.http import is_own_path
+
 
 class RememberedLanguageMiddleware:
     """Send a visitor who chose a language with the switch to that language's pages.
@@ -32,6 +34,6 @@ class RememberedLanguageMiddleware:
             and get_language_from_path(request.path_info) is None
         ):
             url = translate_url(request.get_full_path(), chosen)
-            if url != request.get_full_path():
+            if url != request.get_full_path() and is_own_path(url, request):
                 return HttpResponseRedirect(url)
         return self.get_response(request)

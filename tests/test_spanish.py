@@ -1,6 +1,7 @@
 import ast
 import gettext
 import re
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -92,6 +93,53 @@ def test_the_switch_refuses_other_sites_and_unknown_languages(client, petition):
     away = client.get(reverse("switch_language", args=["es"]), {"next": "https://evil.example/"})
     assert away["Location"] == "/es/"
     assert client.get(reverse("switch_language", args=["xx"]), {"next": "/"}).status_code == 404
+
+
+def follow_every_redirect(client, target):
+    """Each Location the site answers, from a request for target, followed as a browser would.
+
+    The test client would read "//evil.example/" as a host, so each path goes
+    to the site as a WSGI server passes it on: percent-decoded in PATH_INFO.
+    """
+    path, _, query = target.partition("?")
+    locations = []
+    for _ in range(10):
+        response = client.get("/", PATH_INFO=unquote(path), QUERY_STRING=query, HTTP_SEC_FETCH_SITE="none")
+        if response.status_code not in (301, 302, 303, 307, 308):
+            break
+        locations.append(response["Location"])
+        parts = urlsplit(urljoin("http://testserver/", response["Location"]))
+        if parts.netloc != "testserver":
+            break
+        path, query = parts.path, parts.query
+    return locations
+
+
+@pytest.mark.parametrize("url", [
+    "//evil.example/",
+    "/\\evil.example/",
+    "///evil.example/",
+    "/%2F%2Fevil.example/",
+    "/%2Fevil.example/",
+    "/language/es/?next=/%252F%252Fevil.example/",
+    "/language/es/?next=/%252Fevil.example/",
+    "/language/es/?next=//evil.example/",
+    "/language/es/?next=/%5Cevil.example/",
+])
+@pytest.mark.parametrize("chosen", ["es", "en", None])
+def test_no_redirect_ever_leaves_the_site(client, db, url, chosen):
+    if chosen:
+        client.cookies["django_language"] = chosen
+    for location in follow_every_redirect(client, url):
+        netloc = urlsplit(location).netloc
+        assert netloc in ("", "testserver"), (url, location)
+        assert not location.startswith(("//", "/\\")), (url, location)
+
+
+@pytest.mark.parametrize("next_url", ["/%2Fevil.example/", "/%2F%2Fevil.example/", "/%5Cevil.example/"])
+def test_the_switch_never_sends_to_a_path_the_server_decodes_into_another_host(client, db, next_url):
+    response = client.get(reverse("switch_language", args=["es"]), {"next": next_url})
+    assert response["Location"] == "/es/"
 
 
 def test_a_reader_who_never_chose_gets_the_language_of_the_url(client, petition):
