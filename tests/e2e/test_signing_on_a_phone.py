@@ -44,7 +44,7 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
     email.fill("ana@example.org")
     page.get_by_label("ZIP/postal code").fill("78205")
     page.get_by_label("Why are you signing? (optional)").fill("Families belong together.")
-    page.get_by_label("Show my name and comment publicly").check()
+    page.get_by_label("Show my first name, last initial, comment and, in the US, city and state").check()
     page.get_by_role("button", name="Sign the petition").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for signing")
