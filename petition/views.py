@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import translate_url
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from petition import share_image
@@ -108,6 +109,7 @@ def share_png(request, slug):
     return response
 
 
+@never_cache  # sets this visitor's cookie
 @require_safe
 def switch_language(request, code):
     """Show the page in another language, and remember the choice in a cookie.

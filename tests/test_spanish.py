@@ -89,6 +89,12 @@ def test_the_language_switch_is_remembered(client, petition):
     assert client.get(english).status_code == 200
 
 
+def test_the_switch_sets_a_cookie_on_a_private_response(client, db):
+    response = client.get(reverse("switch_language", args=["es"]), {"next": "/"})
+    assert response.cookies["django_language"].value == "es"
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
 def test_the_switch_refuses_other_sites_and_unknown_languages(client, petition):
     away = client.get(reverse("switch_language", args=["es"]), {"next": "https://evil.example/"})
     assert away["Location"] == "/es/"
