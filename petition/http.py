@@ -6,17 +6,28 @@ CDN or a browser can keep them for a few seconds and then revalidate with
 the ETag: one response serves every reload in that window.
 """
 
+import logging
 import time
 from functools import lru_cache, wraps
+from urllib.parse import unquote
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.urls import get_callable, get_script_prefix, get_urlconf, reverse
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
 from petition.models import Petition
+
+logger = logging.getLogger(__name__)
 
 
 def cached_publicly(max_age: int):
@@ -29,6 +40,10 @@ def cached_publicly(max_age: int):
     Each process also keeps the response for MICROCACHE_SECONDS, so that a
     storm reaching the server (no CDN, or reloads that skip it) costs one
     render per page per second per process, not one per request.
+
+    A response that turns out to belong to one visitor (see _per_visitor) is
+    a bug in the page, but it must not reach anyone else because of it: it is
+    sent uncacheable, never kept, and logged.
     """
 
     def decorator(view):
@@ -39,6 +54,11 @@ def cached_publicly(max_age: int):
             if kept is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200:
+                    return response
+                reason = _per_visitor(request, response)
+                if reason:
+                    logger.warning("%s is not cached publicly: %s", request.get_full_path(), reason)
+                    add_never_cache_headers(response)
                     return response
                 set_response_etag(response)
                 if settings.MICROCACHE_SECONDS:
@@ -59,6 +79,27 @@ def cached_publicly(max_age: int):
         return wrapped
 
     return decorator
+
+
+def _per_visitor(request, response) -> str:
+    """Why this response is one visitor's own, or "" when it can be the same for everyone.
+
+    The session, CSRF and messages middleware add their cookie or Vary: Cookie
+    only after the view returns, so what they will add is read from the request.
+    """
+    if response.cookies:
+        return "it sets a cookie"
+    if "cookie" in (header.strip().lower() for header in response.get("Vary", "").split(",")):
+        return "it varies on Cookie"
+    # get_token() sets this: the body holds a CSRF token (the secret, masked).
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return "it used the CSRF token"
+    if getattr(get_messages(request), "used", False):
+        return "it showed flash messages"
+    session = getattr(request, "session", None)
+    if session is not None and session.accessed:
+        return "it read the session"
+    return ""
 
 
 # slug -> (monotonic time it was read, petition); see signing_petition().
@@ -118,6 +159,20 @@ def _from_same_origin(request) -> bool:
         return True
     own = f"{request.scheme}://{request.get_host()}"
     return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
+def is_own_path(url: str, request) -> bool:
+    """Whether a redirect to url stays on this site: a path, or an address on this host.
+
+    A path that starts with two slashes or a backslash is another host to a
+    browser; a request can carry one (//evil.example/, or /%2Fevil.example/,
+    which the server decodes into one), and translate_url() keeps it as a host.
+    """
+    return (
+        url.startswith("/")
+        and not unquote(url).startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
+    )
 
 
 def petition_url(viewname: str, petition) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/share.png", views.share_png, name="share_png"),
     path("<slug:slug>/sign/", signature_views.sign, name="sign"),
     path("<slug:slug>/comments/<int:pk>/flag/", signature_views.flag_comment, name="flag_comment"),
+    path("<slug:slug>/comments/reported/", signature_views.comment_reported, name="comment_reported"),
     path("<slug:slug>/check-email/", signature_views.check_email, name="check_email"),
     path("<slug:slug>/thanks/", signature_views.thanks, name="thanks"),
     path("<slug:slug>/send-again/", signature_views.send_again, name="send_again"),

@@ -4,12 +4,12 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, render
 from django.urls import translate_url
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from petition import share_image
-from petition.http import cached_publicly
+from petition.http import cached_publicly, is_own_path
 from petition.models import Petition
 from signatures.counting import count_for
 from signatures.forms import SignatureForm, clean_source
@@ -109,6 +109,7 @@ def share_png(request, slug):
     return response
 
 
+@never_cache  # sets this visitor's cookie
 @require_safe
 def switch_language(request, code):
     """Show the page in another language, and remember the choice in a cookie.
@@ -119,10 +120,10 @@ def switch_language(request, code):
     """
     if code not in dict(settings.LANGUAGES):
         raise Http404
-    next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = "/"
-    response = HttpResponseRedirect(translate_url(next_url, code))
+    url = translate_url(request.GET.get("next", "/"), code)
+    if not is_own_path(url, request):
+        url = translate_url("/", code)
+    response = HttpResponseRedirect(url)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code,
         max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,

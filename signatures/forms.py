@@ -70,8 +70,11 @@ class SignatureForm(BotTrapForm):
         validators=[validate_no_control_characters_multiline],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Says exactly what the recent signers list shows (petition/_signers.html):
+    # city and state come from a US ZIP code, so other signers show neither.
     public = forms.BooleanField(
-        label=_("Show my name and comment publicly"), required=False
+        label=_("Show my first name, last initial, comment and, in the US, city and state on this page"),
+        required=False,
     )
     opt_in = forms.BooleanField(
         label=_("Keep me updated about this campaign"), required=False

@@ -6,8 +6,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from petition import sharing
 from petition.http import petition_url, same_origin_post, signing_petition
@@ -113,6 +115,9 @@ def send_again(request, slug):
     return remember_signer(redirect("petition:check_email", slug=petition.slug), email=form.cleaned_data["email"])
 
 
+# Links to the signer's own members of Congress, from their cookie.
+@never_cache
+@vary_on_cookie
 @require_safe
 def thanks(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
@@ -193,6 +198,7 @@ def withdraw(request, slug, token):
     return render(request, "signatures/withdraw.html", {"petition": petition, "token": token})
 
 
+@never_cache  # one signer's own outcome
 @require_safe
 def withdrawn(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
@@ -214,12 +220,24 @@ def withdraw_request(request, slug):
     return render(request, "signatures/withdraw_request.html", {"petition": petition, "form": form})
 
 
+@never_cache  # one signer's own outcome
 @require_safe
 def withdraw_requested(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     return render(request, "signatures/withdraw_requested.html", {"petition": petition})
 
 
+# What the page after a report says, chosen by the ?result= it is sent to:
+# the text is always ours, and nothing about the visitor is kept to show it.
+REPORT_OUTCOMES = {
+    "thanks": gettext_lazy("Thank you. An organizer will review this comment."),
+    "limit": gettext_lazy("You have sent many reports. Please try again later."),
+    "invalid": gettext_lazy("Only a public comment can be flagged."),
+}
+
+
+# No CSRF token: the wall is on the campaign page, which is cached publicly.
+@same_origin_post
 @require_POST
 def flag_comment(request, slug, pk):
     """Anyone may report a public comment; an organizer decides whether to hide it."""
@@ -228,12 +246,22 @@ def flag_comment(request, slug, pk):
     # One report per visitor (the keyed hash of their address, never the address).
     visitor = ip_hash(client_ip(request))
     if over_limit(request, group="flag-comment", value=visitor, limit=30, seconds=HOUR):
-        messages.warning(request, _("You have sent many reports. Please try again later."))
+        result = "limit"
     else:
         try:
             services.comment_flag(signature=signature, visitor_hash=visitor)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except ValidationError:
+            result = "invalid"
         else:
-            messages.success(request, _("Thank you. An organizer will review this comment."))
-    return redirect(f"{petition.get_absolute_url()}#signers")
+            result = "thanks"
+    return HttpResponseRedirect(f"{petition_url('petition:comment_reported', petition)}?result={result}")
+
+
+@never_cache
+@require_safe
+def comment_reported(request, slug):
+    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
+    outcome = REPORT_OUTCOMES.get(request.GET.get("result", ""))
+    if outcome is None:
+        raise Http404
+    return render(request, "signatures/comment_reported.html", {"petition": petition, "outcome": outcome})

@@ -1,9 +1,12 @@
 import re
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from signatures import services
 from signatures.models import Signature
+from tests.conftest import form_fields
 
 
 def sign(client, petition, data, **extra):
@@ -106,3 +109,39 @@ def test_no_template_syntax_leaks_onto_the_page(client, petition):
     for url in [petition.get_absolute_url(), "/es" + petition.get_absolute_url()]:
         html = client.get(url).content.decode()
         assert "{#" not in html and "{%" not in html and "{{" not in html
+
+
+def public_box_label(html: str) -> str:
+    label = re.search(r'<label for="id_public">(.*?)</label>', html, re.S).group(1)
+    return " ".join(label.split())
+
+
+@pytest.mark.parametrize("language, shown", [
+    ("en", ["first name", "last initial", "city", "state", "comment", "on this page"]),
+    ("es", ["nombre de pila", "inicial de mi apellido", "ciudad", "estado", "comentario", "en esta página"]),
+])
+def test_the_public_box_names_everything_the_wall_shows(client, petition, language, shown):
+    with translation.override(language):
+        url = petition.get_absolute_url()
+    label = public_box_label(client.get(url).content.decode())
+    for thing in shown:
+        assert thing in label, (thing, label)
+
+
+def wall(html: str) -> str:
+    return re.search(r'<section class="signers".*?</section>', html, re.S).group(0)
+
+
+def test_the_wall_shows_no_more_than_the_box_promises(client, petition, signer_data):
+    for data in [
+        signer_data(name="María José Pérez Gómez", comment="Por las familias."),
+        signer_data(name="Ana Lucía Torres", email="ana@example.org", postal_code="06600", country="MX"),
+    ]:
+        assert sign(client, petition, {**data, **form_fields(public="on")}).status_code == 302
+    html = wall(client.get(petition.get_absolute_url()).content.decode())
+    # US: first name, last initial, the ZIP's city and state, the comment.
+    assert "<strong>María G.</strong>" in html and "San Antonio, TX" in html and "Por las familias." in html
+    # Outside the US the ZIP gives no city or state: first name and last initial only.
+    assert "<strong>Ana T.</strong></p>" in html
+    for private in ["José", "Pérez", "Gómez", "Lucía", "Torres", "78205", "06600", "maria@", "ana@", "Mexico", "MX"]:
+        assert private not in html, private

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
 
 from signatures import services
@@ -19,6 +21,19 @@ def flag_url(signature):
     return reverse("petition:flag_comment", args=[signature.petition.slug, signature.pk])
 
 
+def reported_url(petition, result):
+    return reverse("petition:comment_reported", args=[petition.slug]) + f"?result={result}"
+
+
+@pytest.fixture
+def microcache(settings):
+    """The campaign page kept per process, as in production (tests turn it off by default)."""
+    settings.MICROCACHE_SECONDS = 60
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
 def public_comment(petition, signer_data, **overrides):
     data = signer_data(comment="Something rude", **overrides)
     return services.signature_create(petition=petition, **data, public=True).signature
@@ -29,17 +44,53 @@ def test_anyone_can_flag_a_public_comment_once_per_visitor(client, petition, sig
     for _ in range(3):
         response = client.post(flag_url(signature), REMOTE_ADDR="203.0.113.7")
         assert response.status_code == 302
-        assert response["Location"].endswith("#signers")
+        assert response["Location"] == reported_url(petition, "thanks")
     client.post(flag_url(signature), REMOTE_ADDR="198.51.100.2")
     assert CommentFlag.objects.filter(signature=signature).count() == 2
     # Only a keyed hash of the visitor's address is kept.
     assert not CommentFlag.objects.filter(visitor_hash__contains="203.0.113.7").exists()
 
 
-def test_the_visitor_is_thanked_on_the_campaign_page(client, petition, signer_data):
+def test_the_visitor_is_thanked_on_a_private_page_of_its_own(client, petition, signer_data):
     signature = public_comment(petition, signer_data)
-    page = client.post(flag_url(signature), follow=True).content.decode()
+    response = client.post(flag_url(signature), follow=True)
+    page = response.content.decode()
     assert "Thank you. An organizer will review this comment." in page
+    assert f'href="{petition.get_absolute_url()}#signers"' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
+def test_the_outcome_page_says_only_what_the_site_wrote(client, petition):
+    assert client.get(reported_url(petition, "<script>forged</script>")).status_code == 404
+    assert client.get(reverse("petition:comment_reported", args=[petition.slug])).status_code == 404
+
+
+def test_another_visitor_never_sees_a_reporters_thanks(client, petition, signer_data, microcache):
+    signature = public_comment(petition, signer_data)
+    client.post(flag_url(signature), HTTP_SEC_FETCH_SITE="same-origin", follow=True)
+    page = Client().get(petition.get_absolute_url()).content.decode()
+    assert "Thank you. An organizer will review" not in page
+
+
+def test_a_visitor_served_a_cached_page_can_report_without_a_token(petition, signer_data, microcache):
+    signature = public_comment(petition, signer_data)
+    Client().get(petition.get_absolute_url())  # someone else's visit fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(petition.get_absolute_url()).content.decode()
+    assert flag_url(signature) in page and "csrfmiddlewaretoken" not in page
+    response = visitor.post(flag_url(signature), HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 302
+    assert response["Location"] == reported_url(petition, "thanks")
+    assert CommentFlag.objects.filter(signature=signature).count() == 1
+
+
+def test_a_report_posted_from_another_site_is_refused(petition, signer_data):
+    signature = public_comment(petition, signer_data)
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.post(flag_url(signature), HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403
+    assert not CommentFlag.objects.exists()
 
 
 def test_private_or_uncounted_signatures_cannot_be_flagged(client, make_petition, signer_data):

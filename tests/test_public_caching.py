@@ -1,11 +1,38 @@
 """The campaign page and count.json are the same for everyone, so browsers and CDNs can share them."""
 
-import pytest
-from django.core.cache import caches
-from django.urls import reverse
+import logging
 
+import pytest
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from petition.http import cached_publicly
 from signatures import services
 from signatures.models import Signature
+
+
+@pytest.fixture
+def microcache(settings):
+    """The process keeps public pages as in production (tests turn it off by default)."""
+    settings.MICROCACHE_SECONDS = 60
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
+def public_comment(petition, signer_data, **overrides):
+    data = signer_data(comment="Keep families together", **overrides)
+    return services.signature_create(petition=petition, **data, public=True).signature
 
 
 def test_the_campaign_page_sets_no_cookie_and_is_publicly_cacheable(client, petition):
@@ -87,3 +114,140 @@ def test_it_takes_a_form_posted_from_its_own_page_without_a_token(client, petiti
     response = client.post(reverse("petition:sign", args=[petition.slug]), FORM, **headers)
     assert response.status_code == 302
     assert Signature.objects.get().email == "ana@example.org"
+
+
+def test_a_signed_in_organizers_csrf_token_never_reaches_an_anonymous_copy(petition, signer_data, microcache):
+    public_comment(petition, signer_data)  # so that the wall shows a report button
+    organizer = Client()
+    organizer.force_login(User.objects.create_superuser("organizer", "o@example.org", "x" * 16))
+    organizer.get(reverse("admin:index"))  # the admin gives them a CSRF cookie
+    secret = organizer.cookies["csrftoken"].value
+    organizer.get(petition.get_absolute_url())
+    page = Client().get(petition.get_absolute_url()).content.decode()
+    assert "Keep families together" in page
+    assert "csrfmiddlewaretoken" not in page
+    assert secret not in page
+
+
+def pending_message_cookie(text):
+    """The cookie a visitor's browser holds while a flash message waits to be shown."""
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    storage.add(messages.INFO, text)
+    response = HttpResponse()
+    storage.update(response)
+    return response.cookies[storage.cookie_name].value
+
+
+def public_urls(petition):
+    urls = []
+    for language in ("en", "es"):
+        with translation.override(language):
+            urls += [
+                reverse("home"),
+                petition.get_absolute_url(),
+                reverse("petition:count_json", args=[petition.slug]),
+                petition.get_absolute_url() + "?signers=2",
+            ]
+    return urls
+
+
+@pytest.mark.parametrize("cookies", [
+    {},
+    {"django_language": "es"},
+    {"django_language": "en"},
+    {"messages": "pending"},
+    {"django_language": "es", "messages": "pending"},
+])
+def test_no_publicly_cacheable_response_sets_a_cookie(petition, signer_data, microcache, cookies):
+    public_comment(petition, signer_data)
+    seen_public = 0
+    for url in public_urls(petition):
+        client = Client()
+        for name, value in cookies.items():
+            client.cookies[name] = pending_message_cookie("A note for one visitor") if value == "pending" else value
+        response = client.get(url)
+        if "public" in response.get("Cache-Control", ""):
+            seen_public += 1
+            assert not response.cookies, (url, cookies)
+            assert "A note for one visitor" not in response.content.decode()
+    assert seen_public  # the rule was checked on a public page, not vacuously
+
+
+def test_a_pending_message_waits_for_the_next_private_page(client, petition):
+    client.cookies["messages"] = pending_message_cookie("A note for one visitor")
+    page = client.get(petition.get_absolute_url())
+    assert "A note for one visitor" not in page.content.decode()
+    private = client.get(reverse("petition:check_email", args=[petition.slug]))
+    assert "A note for one visitor" in private.content.decode()
+
+
+def sets_a_cookie(request):
+    response = HttpResponse("hello")
+    response.set_cookie("visitor", "one")
+    return response
+
+
+def varies_on_cookie(request):
+    response = HttpResponse("hello")
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def uses_the_csrf_token(request):
+    return HttpResponse(f"<input value='{get_token(request)}'>")
+
+
+def renders_messages(request):
+    messages.info(request, "Saved.")
+    template = engines["django"].from_string("{% for m in messages %}{{ m }}{% endfor %}")
+    return HttpResponse(template.render({"messages": messages.get_messages(request)}))
+
+
+def reads_the_session(request):
+    return HttpResponse(f"hello {request.session.get('name', '')}")
+
+
+@pytest.mark.parametrize("view", [sets_a_cookie, varies_on_cookie, uses_the_csrf_token, renders_messages, reads_the_session])
+def test_a_per_visitor_response_is_neither_kept_nor_marked_public(settings, microcache, caplog, view):
+    calls = []
+
+    def counted(request):
+        calls.append(request)
+        return view(request)
+
+    wrapped = cached_publicly(60)(counted)
+    for _ in range(2):
+        request = RequestFactory().get("/per-visitor/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        MessageMiddleware(lambda r: None).process_request(request)
+        with caplog.at_level(logging.WARNING, logger="petition.http"):
+            response = wrapped(request)
+        assert response.status_code == 200
+        assert "public" not in response["Cache-Control"]
+        assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
+    assert len(calls) == 2  # rendered each time: nothing was kept
+    assert "/per-visitor/" in caplog.text
+
+
+def test_a_response_the_same_for_everyone_is_kept_and_public(settings, microcache):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse("hello")
+
+    wrapped = cached_publicly(60)(view)
+    for _ in range(2):
+        response = wrapped(RequestFactory().get("/everyone/"))
+        assert response["Cache-Control"] == "public, max-age=0, s-maxage=60, must-revalidate"
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("name", ["check_email", "thanks", "withdraw_requested", "withdrawn"])
+def test_pages_about_one_signer_are_private(client, petition, signer_data, name):
+    client.post(reverse("petition:sign", args=[petition.slug]), signer_data())  # the signer cookie
+    response = client.get(reverse(f"petition:{name}", args=[petition.slug]))
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-cache"} <= cache_control and "public" not in cache_control

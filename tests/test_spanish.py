@@ -1,6 +1,7 @@
 import ast
 import gettext
 import re
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -86,15 +87,111 @@ def test_the_language_switch_is_remembered(client, petition):
     assert client.get(english).status_code == 200
 
 
+def test_the_switch_sets_a_cookie_on_a_private_response(client, db):
+    response = client.get(reverse("switch_language", args=["es"]), {"next": "/"})
+    assert response.cookies["django_language"].value == "es"
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
 def test_the_switch_refuses_other_sites_and_unknown_languages(client, petition):
     away = client.get(reverse("switch_language", args=["es"]), {"next": "https://evil.example/"})
     assert away["Location"] == "/es/"
     assert client.get(reverse("switch_language", args=["xx"]), {"next": "/"}).status_code == 404
 
 
-def test_a_reader_who_never_chose_gets_the_language_of_the_url(client, petition):
-    response = client.get(petition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es")
+def follow_every_redirect(client, target):
+    """Each Location the site answers, from a request for target, followed as a browser would.
+
+    The test client would read "//evil.example/" as a host, so each path goes
+    to the site as a WSGI server passes it on: percent-decoded in PATH_INFO.
+    """
+    path, _, query = target.partition("?")
+    locations = []
+    for _ in range(10):
+        response = client.get("/", PATH_INFO=unquote(path), QUERY_STRING=query, HTTP_SEC_FETCH_SITE="none")
+        if response.status_code not in (301, 302, 303, 307, 308):
+            break
+        locations.append(response["Location"])
+        parts = urlsplit(urljoin("http://testserver/", response["Location"]))
+        if parts.netloc != "testserver":
+            break
+        path, query = parts.path, parts.query
+    return locations
+
+
+@pytest.mark.parametrize("url", [
+    "//evil.example/",
+    "/\\evil.example/",
+    "///evil.example/",
+    "/%2F%2Fevil.example/",
+    "/%2Fevil.example/",
+    "/language/es/?next=/%252F%252Fevil.example/",
+    "/language/es/?next=/%252Fevil.example/",
+    "/language/es/?next=//evil.example/",
+    "/language/es/?next=/%5Cevil.example/",
+])
+@pytest.mark.parametrize("chosen", ["es", "en", None])
+def test_no_redirect_ever_leaves_the_site(client, db, url, chosen):
+    if chosen:
+        client.cookies["django_language"] = chosen
+    for location in follow_every_redirect(client, url):
+        netloc = urlsplit(location).netloc
+        assert netloc in ("", "testserver"), (url, location)
+        assert not location.startswith(("//", "/\\")), (url, location)
+
+
+@pytest.mark.parametrize("next_url", ["/%2Fevil.example/", "/%2F%2Fevil.example/", "/%5Cevil.example/"])
+def test_the_switch_never_sends_to_a_path_the_server_decodes_into_another_host(client, db, next_url):
+    response = client.get(reverse("switch_language", args=["es"]), {"next": next_url})
+    assert response["Location"] == "/es/"
+
+
+def cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def vary(response) -> set[str]:
+    return {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+
+
+@pytest.mark.parametrize("page", ["home", "petition"])
+def test_a_browser_that_asks_for_spanish_gets_the_spanish_page(client, petition, page):
+    english = "/" if page == "home" else petition.get_absolute_url()
+    response = client.get(english + "?src=wa", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    assert response.status_code == 302
+    assert response["Location"] == f"/es{english}?src=wa"
+    # A shared cache must not hand this redirect to a reader who asks for English.
+    assert {"accept-language", "cookie"} <= vary(response)
+    assert "private" in cache_control(response) and "public" not in cache_control(response)
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="es">' in html and "Firmar la petición" in html
+
+
+@pytest.mark.parametrize("accept_language", ["en-US,en;q=0.9", "", "fr-FR", "de,en;q=0.5,es;q=0.1"])
+def test_a_browser_that_asks_for_english_or_nothing_we_have_gets_english(client, petition, accept_language):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+    response = client.get(petition.get_absolute_url(), **headers)
     assert response.status_code == 200 and '<html lang="en">' in response.content.decode()
+    # Shared caches keep one English copy per Accept-Language, never one per cookie.
+    assert "accept-language" in vary(response) and "cookie" not in vary(response)
+    assert "public" in cache_control(response)
+
+
+def test_a_reader_who_chose_english_stays_on_english_and_their_copy_is_not_shared(client, petition):
+    client.get(reverse("switch_language", args=["en"]), {"next": "/"})
+    response = client.get(petition.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    assert response.status_code == 200 and '<html lang="en">' in response.content.decode()
+    # A cache keyed on Accept-Language would give this English copy to every
+    # Spanish browser, which should be sent to /es/: it is this reader's own.
+    assert "private" in cache_control(response) and "public" not in cache_control(response)
+
+
+def test_the_admin_does_not_follow_the_browsers_language(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("organizer", "o@example.org", "x" * 16))
+    response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    assert response.status_code == 200 and "Site administration" in response.content.decode()
 
 
 def test_a_signature_made_in_spanish_is_stored_as_spanish(client, petition, signer_data):

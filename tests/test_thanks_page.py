@@ -49,3 +49,11 @@ def test_donate_and_volunteer_links_come_from_the_petition(client, make_petition
 def test_the_thank_you_page_asks_for_nothing_again(client, petition, signer_data):
     html = sign_and_thank(client, petition, signer_data())
     assert 'name="email"' not in html and 'name="postal_code"' not in html and 'name="name"' not in html
+
+
+def test_the_thank_you_page_is_private_to_the_signer(client, petition, signer_data):
+    response = client.post(reverse("petition:sign", args=[petition.slug]), signer_data())
+    page = client.get(response["Location"])
+    cache_control = {part.strip() for part in page["Cache-Control"].split(",")}
+    assert {"private", "no-cache"} <= cache_control and "public" not in cache_control
+    assert "Cookie" in page["Vary"]

@@ -44,7 +44,7 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
     email.fill("ana@example.org")
     page.get_by_label("ZIP/postal code").fill("78205")
     page.get_by_label("Why are you signing? (optional)").fill("Families belong together.")
-    page.get_by_label("Show my name and comment publicly").check()
+    page.get_by_label("Show my first name, last initial, comment and, in the US, city and state").check()
     page.get_by_role("button", name="Sign the petition").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for signing")
@@ -79,14 +79,14 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
     assert (signature.source, signature.language, signature.public) == ("wa", "en", True)
 
 
-def test_lucia_switches_to_spanish_signs_and_stays_in_spanish(phone, make_petition):
+def test_lucias_spanish_phone_gets_the_spanish_page_she_signs_and_stays_in_spanish(phone, make_petition):
     petition = make_petition(
         title="Fund family case management", title_es="Financien la gestión de casos familiares",
         body="Please sign.", body_es="Por favor, firma.", goal=10,
     )
     page = phone(locale="es-US")
+    # The link she was sent is the English one; her phone asks for Spanish.
     page.goto(petition.get_absolute_url())
-    page.get_by_role("link", name="Español").click()
 
     expect(page).to_have_url(re.compile(f"/es/petitions/{petition.slug}/$"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
@@ -107,7 +107,7 @@ def test_lucia_switches_to_spanish_signs_and_stays_in_spanish(phone, make_petiti
     screenshot(page, "thanks-es-phone")
     assert_accessible(page, "Spanish thank-you page")
 
-    # The choice is remembered: an English link opened later shows the Spanish page.
+    # An English link opened later shows the Spanish page again.
     page.goto(petition.get_absolute_url())
     expect(page).to_have_url(re.compile(f"/es/petitions/{petition.slug}/$"))
     expect(page.locator(".progress-text")).to_have_text("1 persona ha firmado. ¡Lleguemos a 10!")
