@@ -133,5 +133,6 @@ def switch_language(request, code):
     return response
 
 @require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
 def privacy(request):
     return render(request, "privacy.html", {"retention_days": settings.RETENTION_DAYS})

@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -97,6 +96,7 @@ def check_email(request, slug):
         "email": email,
         "form": EmailForm(initial={"email": email}),
         "link_days": settings.CONFIRM_LINK_DAYS,
+        "sent_again": request.GET.get("sent") == "1",
     }
     return render(request, "signatures/check_email.html", context)
 
@@ -110,9 +110,10 @@ def send_again(request, slug):
         context = {"petition": petition, "email": "", "form": form, "link_days": settings.CONFIRM_LINK_DAYS}
         return render(request, "signatures/check_email.html", context, status=400)
     services.signature_send_again(petition=petition, email=form.cleaned_data["email"])
-    # Worded so that it says nothing about whether the address signed.
-    messages.info(request, _("If this address signed the petition, a new email is on its way."))
-    return remember_signer(redirect("petition:check_email", slug=petition.slug), email=form.cleaned_data["email"])
+    # The page says it from a fixed flag, not a flash message: the site's
+    # pages never read messages, so none can be kept in a shared copy.
+    url = reverse("petition:check_email", kwargs={"slug": petition.slug}) + "?sent=1"
+    return remember_signer(HttpResponseRedirect(url), email=form.cleaned_data["email"])
 
 
 # Links to the signer's own members of Congress, from their cookie.
@@ -205,6 +206,7 @@ def withdrawn(request, slug):
     return render(request, "signatures/withdrawn.html", {"petition": petition})
 
 
+@never_cache  # its form carries the visitor's CSRF token
 @require_http_methods(["GET", "HEAD", "POST"])
 @address_form_limits
 def withdraw_request(request, slug):

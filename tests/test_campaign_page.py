@@ -137,7 +137,7 @@ def test_the_wall_shows_no_more_than_the_box_promises(client, petition, signer_d
         signer_data(name="María José Pérez Gómez", comment="Por las familias."),
         signer_data(name="Ana Lucía Torres", email="ana@example.org", postal_code="06600", country="MX"),
     ]:
-        assert sign(client, petition, {**data, **form_fields(public="on")}).status_code == 302
+        assert sign(client, petition, {**data, **form_fields(petition, public="on")}).status_code == 302
     html = wall(client.get(petition.get_absolute_url()).content.decode())
     # US: first name, last initial, the ZIP's city and state, the comment.
     assert "<strong>María G.</strong>" in html and "San Antonio, TX" in html and "Por las familias." in html

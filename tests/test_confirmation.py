@@ -88,7 +88,7 @@ def test_the_check_email_page_names_the_address_the_fixes_and_the_link_lifetime(
 def test_send_again_from_the_check_email_page_sends_a_new_link(client, petition, signer_data):
     sign(client, petition, signer_data())
     response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
-    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert response["Location"] == reverse("petition:check_email", args=[petition.slug]) + "?sent=1"
     assert "a new email is on its way" in client.get(response["Location"]).content.decode()
     run_worker()
     assert [m.subject for m in mail.outbox] == ["Confirm your signature: Save the river"] * 2
@@ -96,7 +96,7 @@ def test_send_again_from_the_check_email_page_sends_a_new_link(client, petition,
 
 def test_send_again_for_an_address_that_never_signed_looks_the_same_and_sends_nothing(client, petition):
     response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "nobody@example.org"})
-    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert response["Location"] == reverse("petition:check_email", args=[petition.slug]) + "?sent=1"
     assert "a new email is on its way" in client.get(response["Location"]).content.decode()
     run_worker()
     assert mail.outbox == []

@@ -174,12 +174,19 @@ def test_no_publicly_cacheable_response_sets_a_cookie(petition, signer_data, mic
     assert seen_public  # the rule was checked on a public page, not vacuously
 
 
-def test_a_pending_message_waits_for_the_next_private_page(client, petition):
+def test_the_site_never_shows_or_clears_a_visitors_flash_messages(client, petition):
+    # An organizer's admin message waits for their next admin page: no page
+    # of the site reads messages, so none can enter a copy kept for everyone.
     client.cookies["messages"] = pending_message_cookie("A note for one visitor")
-    page = client.get(petition.get_absolute_url())
-    assert "A note for one visitor" not in page.content.decode()
-    private = client.get(reverse("petition:check_email", args=[petition.slug]))
-    assert "A note for one visitor" in private.content.decode()
+    for url in [
+        petition.get_absolute_url(), "/", "/es/", reverse("privacy"),
+        reverse("petition:check_email", args=[petition.slug]),
+        reverse("petition:thanks", args=[petition.slug]),
+        reverse("petition:withdraw_request", args=[petition.slug]),
+    ]:
+        response = client.get(url, follow=True)
+        assert "A note for one visitor" not in response.content.decode(), url
+        assert "messages" not in response.cookies, url
 
 
 def sets_a_cookie(request):
