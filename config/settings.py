@@ -39,7 +39,15 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 DEBUG = envbool("DEBUG")
 
+# The embedded database and the key `make run` writes live here.
+DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# On a checkout that `make run` set up, manage.py commands use the key it
+# wrote, so they work as the README writes them. An image has no such file
+# (.dockerignore leaves .data out), so production still needs the variable.
+if not SECRET_KEY and (DATA_DIR / "secret_key").is_file():
+    SECRET_KEY = (DATA_DIR / "secret_key").read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -53,7 +61,10 @@ IP_HASH_KEY = os.environ.get("IP_HASH_KEY", SECRET_KEY)
 
 # The public address of the site, used in emails, share links and Open Graph
 # tags. An https:// address also turns on the HTTPS-only protections below.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# By default the address gunicorn serves on (config/gunicorn.py reads PORT).
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{envint('PORT', 8000)}"
+).rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -116,8 +127,7 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL in .data/.
-DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
+# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL in DATA_DIR.
 if os.environ.get("DATABASE_URL"):
     DATABASE_URL = os.environ["DATABASE_URL"]
 else:
