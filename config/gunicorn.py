@@ -31,3 +31,11 @@ def on_starting(server):
     from petition import zip_places
 
     zip_places.load()
+
+
+def when_ready(server):
+    # Once per start, which store the rate limits count in (README, "Rate limits").
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from ops import cache_store
+
+    server.log.info(cache_store.describe())

@@ -160,14 +160,16 @@ PG_BIN = os.environ.get("PG_BIN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (rate limits must be shared by every
-# process and host), otherwise the local-memory cache of one process.
+# process and host), otherwise a table in PostgreSQL, which every process
+# of the host shares (bin/run creates it with `manage.py createcachetable`).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "petitions")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A Redis that is down or hangs must cost a request half a second
             # at most, not the worker: every use of the cache tolerates its
             # failure, and rate limits fail open (README, "When Redis is down").
@@ -175,7 +177,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Past MAX_ENTRIES each write deletes a third of the rows, live
+            # rate-limit counters included, so the default 300 would let a
+            # client reset its limits by filling the table. Every write also
+            # counts the rows: this many stay cheap to count.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 # Rendered fragments that never change while a process runs (the blank
 # signing form in each language): each process keeps its own, no round trip.
 CACHES["fragments"] = {

@@ -113,3 +113,19 @@ def test_without_site_url_links_follow_the_port_gunicorn_serves_on():
 def test_a_site_url_set_in_the_environment_wins_over_the_port():
     result = run_settings(SITE_URL_PROBE, SECRET_KEY="x" * 50, PORT="8850", SITE_URL="https://example.org/")
     assert result.stdout.split("\n")[0] == "https://example.org", result.stderr
+
+
+CACHE_PROBE = "import django; django.setup(); from ops import cache_store; print(cache_store.describe())"
+
+
+def test_the_log_names_the_redis_the_limits_use_without_its_password():
+    result = run_settings(CACHE_PROBE, SECRET_KEY="x" * 50, REDIS_URL="redis://:s3cret@cache.internal:6380/2")
+    assert result.stdout.strip() == "Rate limits and cache: Redis at redis://cache.internal:6380/2", result.stderr
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+def test_without_redis_the_limits_count_in_a_database_table_every_process_shares():
+    result = run_settings(CACHE_PROBE, SECRET_KEY="x" * 50, REDIS_URL="")
+    assert result.stdout.strip() == (
+        "Rate limits and cache: database cache (table cache) on PostgreSQL, shared by every process of this host"
+    ), result.stderr
