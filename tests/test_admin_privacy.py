@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from signatures import services
-from signatures.models import Signature, SignatureMail, SignerDetailsView
+from signatures.models import Signature, SignatureExport, SignatureMail, SignerDetailsView
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")
 EMAIL, ZIP, PRIVATE = "maria.private@example.org", "78205", "call me at home, not at work"
@@ -169,3 +169,18 @@ def test_the_record_is_read_only_and_only_for_those_allowed_to_read_it(client, d
     assert client.get(reverse("admin:signatures_signerdetailsview_add")).status_code == 403
     row = SignerDetailsView.objects.get()
     assert client.post(reverse("admin:signatures_signerdetailsview_delete", args=[row.pk])).status_code == 403
+
+
+def test_the_export_log_shows_the_lists_search_only_with_the_permission(client, db):
+    export = SignatureExport.objects.create(
+        actor="boss", via="admin", kind="delivery", filters={"changelist": "q=maria.private%40example.org"}
+    )
+    for user, shown in [(staff("auditor", "view_signatureexport"), False),
+                        (staff("reader", "view_signatureexport", "view_signer_details"), True)]:
+        client.force_login(user)
+        listing = client.get(reverse("admin:signatures_signatureexport_changelist")).content.decode()
+        page = client.get(reverse("admin:signatures_signatureexport_change", args=[export.pk])).content.decode()
+        assert ("maria.private" in listing, "maria.private" in page) == (shown, shown)
+    assert client.get(reverse("admin:signatures_signatureexport_changelist"), {"filters__icontains": "maria"}).status_code == 200
+    client.force_login(User.objects.get(username="auditor"))
+    assert client.get(reverse("admin:signatures_signatureexport_changelist"), {"filters__icontains": "maria"}).status_code == 400
