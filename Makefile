@@ -33,13 +33,9 @@ lock: $(UV)
 	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.12 -q -o requirements/main.txt
 	$(UV) pip compile pyproject.toml --group dev --generate-hashes --python-version 3.12 -q -o requirements/dev.txt
 
-.data/secret_key:
-	mkdir -p .data
-	$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
-	chmod 600 $@
-
-run: install .data/secret_key
-	SECRET_KEY="$${SECRET_KEY:-$$(cat .data/secret_key)}" bin/run
+# bin/run makes .data/secret_key when it is missing; settings read it.
+run: install
+	bin/run
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own
 # here). As root, install it when missing; otherwise those tests fail and say how.

@@ -51,6 +51,7 @@ def main():
     from petition.models import Petition
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")  # the cache without Redis (settings.py)
     call_command("collectstatic", interactive=False, verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute(CREATE_TABLE)

@@ -1,7 +1,10 @@
 """gunicorn settings: `gunicorn --config config/gunicorn.py config.wsgi`."""
 
+import ipaddress
+import logging
 import multiprocessing
 import os
+import re
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Requests spend much of their time waiting on PostgreSQL, so two workers per
@@ -25,9 +28,53 @@ errorlog = "-"
 control_socket_disable = True
 
 
+class RedactAddresses(logging.Filter):
+    """Takes IP addresses out of gunicorn's own lines ("Invalid request from ip=...").
+
+    No client address is logged (README); a line that names a server on
+    purpose says so with extra={"server_address": True}.
+    """
+
+    IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+    # Groups and colons, ending in a group or in an IPv4 address (::ffff:198.51.100.7).
+    IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})")
+
+    def filter(self, record):
+        if getattr(record, "server_address", False):
+            return True
+        message = record.getMessage()
+        redacted = self.IPV4.sub("[address]", self.IPV6.sub(self._if_address, message))
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+    @staticmethod
+    def _if_address(match) -> str:
+        # Times such as 12:02:40 look alike; only what parses as an address
+        # goes, with the colon gunicorn writes after one ("ip=2001:db8::7: ...").
+        text = match.group()
+        for address, rest in [(text, ""), (text[:-1], text[-1:])]:
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                continue
+            return "[address]" + rest
+        return text
+
+
 def on_starting(server):
+    # Set before any worker starts, so every process's lines pass through it.
+    logging.getLogger("gunicorn.error").addFilter(RedactAddresses())
     # Built once here and shared by every forked worker, instead of a second
     # of CPU in each worker at its first signature (petition/zip_places.py).
     from petition import zip_places
 
     zip_places.load()
+
+
+def when_ready(server):
+    # Once per start, which store the rate limits count in (README, "Rate limits").
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from ops import cache_store
+
+    server.log.info(cache_store.describe(), extra={"server_address": True})

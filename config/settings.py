@@ -39,7 +39,15 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 DEBUG = envbool("DEBUG")
 
+# The embedded database and the key `make run` writes live here.
+DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# On a checkout that `make run` set up, manage.py commands use the key it
+# wrote, so they work as the README writes them. An image has no such file
+# (.dockerignore leaves .data out), so production still needs the variable.
+if not SECRET_KEY and (DATA_DIR / "secret_key").is_file():
+    SECRET_KEY = (DATA_DIR / "secret_key").read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -53,7 +61,10 @@ IP_HASH_KEY = os.environ.get("IP_HASH_KEY", SECRET_KEY)
 
 # The public address of the site, used in emails, share links and Open Graph
 # tags. An https:// address also turns on the HTTPS-only protections below.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# By default the address gunicorn serves on (config/gunicorn.py reads PORT).
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{envint('PORT', 8000)}"
+).rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -116,8 +127,7 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL in .data/.
-DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
+# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL in DATA_DIR.
 if os.environ.get("DATABASE_URL"):
     DATABASE_URL = os.environ["DATABASE_URL"]
 else:
@@ -150,14 +160,16 @@ PG_BIN = os.environ.get("PG_BIN", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (rate limits must be shared by every
-# process and host), otherwise the local-memory cache of one process.
+# process and host), otherwise a table in PostgreSQL, which every process
+# of the host shares (bin/run creates it with `manage.py createcachetable`).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "petitions")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petitions"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A Redis that is down or hangs must cost a request half a second
             # at most, not the worker: every use of the cache tolerates its
             # failure, and rate limits fail open (README, "When Redis is down").
@@ -165,7 +177,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Past MAX_ENTRIES each write deletes a third of the rows, live
+            # rate-limit counters included, so the default 300 would let a
+            # client reset its limits by filling the table. Every write also
+            # counts the rows: this many stay cheap to count.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 # Rendered fragments that never change while a process runs (the blank
 # signing form in each language): each process keeps its own, no round trip.
 CACHES["fragments"] = {

@@ -20,6 +20,7 @@ from signatures.admin_lists import (
     StateFilter,
 )
 from signatures.admin_comments import CommentModerationFilter, hide_comments, show_comments
+from signatures.admin_privacy import PERSONAL_FIELDS, SignerDetailsMixin, may_see_details, record_search
 from signatures.canonical import canonical_email
 from signatures.models import Signature, SignatureExport, SignatureMail
 
@@ -60,7 +61,7 @@ def stream(export: exports.Export) -> StreamingHttpResponse:
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
@@ -74,7 +75,11 @@ class SignatureAdmin(admin.ModelAdmin):
         CommentModerationFilter, "email_disposable",
     ]
     search_fields = ["name", "email_canonical", "postal_code"]
-    search_help_text = _("A name (or part of it), a full email address, or a ZIP code (or its start).")
+    search_help_text = _(
+        "A name (or part of it); with the permission to see signers' details, "
+        "also a full email address or a ZIP code (or its start)."
+    )
+    private_fields = PERSONAL_FIELDS
     list_select_related = ["petition"]
     # At a million rows: no COUNT(*) of the whole table, a capped count of
     # the filtered rows (admin_lists.CappedCountPaginator).
@@ -113,6 +118,16 @@ class SignatureAdmin(admin.ModelAdmin):
     def country_code(self, obj):
         return obj.country.code
 
+    def hidden_fields(self, request, obj=None):
+        hidden = super().hidden_fields(request, obj)
+        # A comment its signer made public, and no organizer hid, is on the campaign page.
+        if obj is not None and obj.public and not obj.comment_hidden:
+            return hidden - {"comment"}
+        return hidden
+
+    def details_signature_id(self, request, object_id):
+        return int(object_id)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         status_actions = [("strike_selected", _("Strike…")), ("restore_selected", _("Restore…"))]
         return super().change_view(
@@ -124,14 +139,19 @@ class SignatureAdmin(admin.ModelAdmin):
 
         An address is matched by its canonical form (so Maria.Jose+x@gmail.com
         finds mariajose@gmail.com), a ZIP by its start, anything else by name.
+        Without the permission to see signers' details every term is a name;
+        with it, each search by address or ZIP is recorded.
         """
         term = search_term.strip()
         if not term:
             return queryset, False
-        if "@" in term:
-            return queryset.filter(email_canonical=canonical_email(term)), False
-        if term[:1].isdigit():
-            return queryset.filter(postal_code__startswith=term.upper()), False
+        if may_see_details(request) and ("@" in term or term[:1].isdigit()):
+            if "@" in term:
+                found = queryset.filter(email_canonical=canonical_email(term))
+            else:
+                found = queryset.filter(postal_code__startswith=term.upper())
+            record_search(request, found)
+            return found, False
         return queryset.filter(name__icontains=term), False
 
     # Status changes: each goes through the service, which keeps the count
@@ -266,8 +286,11 @@ class SignatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignatureExport)
-class SignatureExportAdmin(admin.ModelAdmin):
+class SignatureExportAdmin(SignerDetailsMixin, admin.ModelAdmin):
     """The export log: read only, and never deleted from here."""
+
+    # An export's filters hold the list's search, which may be an address or a ZIP code.
+    private_fields = frozenset({"filters"})
 
     list_display = ["created_at", "actor", "via", "kind", "petition", "rows", "filters"]
     list_filter = ["kind", "via", "petition"]
@@ -286,8 +309,11 @@ class SignatureExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignatureMail)
-class SignatureMailAdmin(admin.ModelAdmin):
+class SignatureMailAdmin(SignerDetailsMixin, admin.ModelAdmin):
     """Read-only: what was sent to whom and what failed, for organizers answering "no email"."""
+
+    # A mail server's error often quotes the address it refused.
+    private_fields = PERSONAL_FIELDS | {"last_error"}
 
     list_display = ["signature", "kind", "cause", "created_at", "sent_at", "attempts", "gave_up_at"]
     list_filter = ["kind", "cause", ("sent_at", admin.EmptyFieldListFilter), ("gave_up_at", admin.EmptyFieldListFilter)]
@@ -301,6 +327,19 @@ class SignatureMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_search_fields(self, request):
+        return self.search_fields if may_see_details(request) else []
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip() and may_see_details(request):
+            record_search(request, found)
+        return found, may_have_duplicates
+
+    def details_signature_id(self, request, object_id):
+        mail = self.get_object(request, object_id)
+        return mail.signature_id if mail.last_error else None
 
 
 # The abuse-review admin (allow-list, activity, invalidations) lives beside this one.

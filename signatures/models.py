@@ -123,6 +123,9 @@ class Signature(models.Model):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["-created_at"]
+        permissions = [
+            ("view_signer_details", _("Can see signers' email addresses, ZIP codes and private comments")),
+        ]
         constraints = [
             # One signature per person per petition, decided by the database
             # so that concurrent requests cannot both pass a check in Python.
@@ -395,6 +398,38 @@ class SignatureExport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.actor} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SignerDetailsView(models.Model):
+    """One look in admin at a signer's email, ZIP code or private comment.
+
+    Who, when, and which signature or search: never the details themselves,
+    nor the search term (an address or a ZIP code).
+    """
+
+    class What(models.TextChoices):
+        CHANGE_PAGE = "change_page", _("Signature page")
+        SEARCH = "search", _("Search by email or ZIP code")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("user"),
+    )
+    # Kept as text as well, so the record still says who after the account is deleted.
+    username = models.CharField(_("by"), max_length=150)
+    what = models.CharField(_("what"), max_length=12, choices=What)
+    # An id, not a foreign key: the record outlives a withdrawn or purged signature.
+    signature_id = models.BigIntegerField(_("signature id"), null=True, blank=True)
+    results = models.PositiveIntegerField(_("results"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("look at signer details")
+        verbose_name_plural = _("looks at signer details")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_what_display()} · {self.username} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AllowListEntryQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ returns nothing; a Redis that is down raises, so the call is wrapped here.
 
 import functools
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib import admin
@@ -123,16 +124,49 @@ def address_form_limits(view):
     return limited
 
 
+# Device cookies (OWASP's scheme against account lock-out): a browser an
+# account signed in with before gets a signed cookie naming the account and
+# the device, and its attempts at that account are not held back by
+# failures from elsewhere.
+DEVICE_COOKIE = "admin_device"
+DEVICE_SALT = "signatures.ratelimits.admin-device"
+DEVICE_MAX_AGE = 365 * 24 * HOUR
+
+
+def _device(request, username: str) -> str | None:
+    """The device id of a valid device cookie for username; None without one, or forged, or another's."""
+    value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    if value is None:
+        return None
+    cookie_username, _, device = value.rpartition(":")
+    return device if username and cookie_username == username else None
+
+
 def admin_login(request, extra_context=None):
-    """Django admin's sign-in, limited per client address and per username tried."""
+    """Django admin's sign-in, limited per client address and per account or device.
+
+    An attempt at an account from a browser that signed in to it before is
+    limited per that device; any other is limited per account. So failures
+    from many addresses lock strangers out of the account for the window,
+    not its owner in a browser they have used.
+    """
+    username = request.POST.get("username", "")[:150].strip().lower()
     if request.method == "POST":
         window = 15 * MINUTE
         keys = [("admin-login-ip", ip_key(client_ip(request)))]
-        username = request.POST.get("username", "")[:150].strip().lower()
-        if username:
+        if device := _device(request, username):
+            keys.append(("admin-login-device", device))
+        elif username:
             keys.append(("admin-login-user", username))
         for group, value in keys:
             if over_limit(request, group=group, value=value, limit=settings.ADMIN_LOGIN_LIMIT, seconds=window):
                 logger.warning("Admin sign-in rate limit %s hit", group)
                 return too_many(request, retry_after=window)
-    return admin.site.login(request, extra_context)
+    response = admin.site.login(request, extra_context)
+    if request.method == "POST" and request.user.is_authenticated and response.status_code == 302:
+        response.set_signed_cookie(
+            DEVICE_COOKIE, f"{username}:{secrets.token_urlsafe(16)}", salt=DEVICE_SALT,
+            max_age=DEVICE_MAX_AGE, path="/" + settings.ADMIN_URL,
+            secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+        )
+    return response

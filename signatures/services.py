@@ -19,7 +19,7 @@ from django_countries import countries
 from signatures import counting, mail, places, tasks
 from signatures.abuse import is_disposable
 from signatures.canonical import canonical_email
-from signatures.models import CommentFlag, Signature, SignatureMail, SignerRequest
+from signatures.models import CommentFlag, Signature, SignatureMail, SignerDetailsView, SignerRequest
 
 UNIQUE_PER_PERSON = "one_signature_per_person"
 # The fields signature_create fills in from its own work, not from its arguments.
@@ -449,4 +449,12 @@ def comments_set_hidden(*, signatures, hidden: bool) -> int:
         Signature.objects.filter(pk__in=[s.pk for s in signatures])
         .exclude(comment_hidden=hidden)
         .update(comment_hidden=hidden)
+    )
+
+
+@transaction.atomic
+def signer_details_viewed(*, user, what: str, signature_id: int | None = None, results: int | None = None) -> None:
+    """Record that user saw signers' personal details (never the details or the search term)."""
+    SignerDetailsView.objects.create(
+        user=user, username=user.get_username(), what=what, signature_id=signature_id, results=results
     )

@@ -56,6 +56,19 @@ def collect_static() -> None:
     )
 
 
+def create_cache_table() -> None:
+    """The database cache's table in the test database, as bin/run makes it beside migrate.
+
+    The test process itself may use Redis (REDIS_URL in CI), so Django's test
+    database creation does not make it.
+    """
+    subprocess.run(
+        [sys.executable, "manage.py", "createcachetable"],
+        cwd=BASE_DIR, check=True,
+        env={**os.environ, "REDIS_URL": "", "DATABASE_URL": test_database_url(), "SECRET_KEY": "cache-table"},
+    )
+
+
 @dataclass
 class Server:
     url: str

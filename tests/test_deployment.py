@@ -143,3 +143,16 @@ def test_every_variable_compose_sets_is_documented():
     names = set(COMPOSE["x-site"]["environment"])
     names |= {n for n in re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (BASE_DIR / "compose.yaml").read_text())}
     assert names - documented_variables() == set()
+
+
+def test_the_image_carries_no_key_file_so_it_needs_secret_key_from_the_environment():
+    ignored = (BASE_DIR / ".dockerignore").read_text().split()
+    assert ".data" in ignored
+    assert "SECRET_KEY" in COMPOSE["x-site"]["environment"]
+    assert ":?" in COMPOSE["x-site"]["environment"]["SECRET_KEY"]
+
+
+def test_bin_run_creates_the_cache_table_after_migrating():
+    # Without REDIS_URL the rate limits count in that table (config/settings.py).
+    migrate = BIN_RUN.index("$PY manage.py migrate --no-input")
+    assert BIN_RUN.index("$PY manage.py createcachetable", migrate) < BIN_RUN.index("gunicorn --config")

@@ -4,6 +4,8 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 def test_healthz_answers_without_touching_the_database(client):
@@ -15,9 +17,13 @@ def test_healthz_answers_without_touching_the_database(client):
 
 
 @pytest.mark.django_db
-def test_readyz_checks_the_database_and_the_cache(client, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_readyz_checks_the_database_and_the_cache(client):
+    with CaptureQueriesContext(connection) as queries:
         response = client.get("/readyz")
+    # One query for the database; without REDIS_URL the cache is a table
+    # in it too, and its queries (and their savepoints) are the cache check's.
+    database = [q for q in queries if '"cache"' not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+    assert len(database) == 1
     assert response.status_code == 200
     assert json.loads(response.content) == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-store" in response["Cache-Control"]

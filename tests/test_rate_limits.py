@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from signatures.abuse import client_ip
 from signatures.models import AllowListEntry, Signature, SignerRequest
+from signatures.ratelimits import DEVICE_COOKIE
 from tests.conftest import form_fields
 from tests.live import free_port
 
@@ -220,3 +221,76 @@ def test_an_allow_listed_network_skips_the_address_form_limit_per_client_but_not
     assert statuses == [302] * 12
     statuses = [ask(petition, "petition:send_again", "same@example.org").status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429]
+
+
+ORGANIZER_PASSWORD = "a long organizer passphrase"
+
+
+@pytest.fixture
+def organizer(db):
+    return User.objects.create_user("organizer", password=ORGANIZER_PASSWORD, is_staff=True)
+
+
+def sign_in(client, username="organizer", password=ORGANIZER_PASSWORD, **extra):
+    return client.post(reverse("admin:login"), {"username": username, "password": password}, **extra)
+
+
+def signed_in_before(address="203.0.113.5") -> Client:
+    """A browser the organizer signed in with (and signed out of) earlier."""
+    browser = Client(REMOTE_ADDR=address)
+    assert sign_in(browser).status_code == 302
+    browser.post(reverse("admin:logout"))
+    assert "_auth_user_id" not in browser.session
+    return browser
+
+
+def test_failures_from_many_addresses_do_not_lock_the_organizer_out_of_a_browser_they_used(organizer):
+    browser = signed_in_before()
+    codes = [
+        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), password="guess").status_code for n in range(80)
+    ]
+    assert codes[-1] == 429  # the account is locked for clients it has never signed in with
+    assert sign_in(browser).status_code == 302
+    assert browser.session["_auth_user_id"] == str(organizer.pk)
+
+
+def test_without_a_device_cookie_the_account_limit_still_refuses(organizer, settings):
+    settings.ADMIN_LOGIN_LIMIT = 3
+    for n in range(3):
+        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), password="guess")
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9")).status_code == 429
+
+
+def test_a_forged_or_foreign_device_cookie_counts_as_none(organizer, settings):
+    settings.ADMIN_LOGIN_LIMIT = 3
+    browser = signed_in_before()
+    cookie = browser.cookies[DEVICE_COOKIE]
+    User.objects.create_user("boss", password=ORGANIZER_PASSWORD, is_staff=True)
+    for n in range(3):
+        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), password="guess")
+        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), username="boss", password="guess")
+    forged = Client(REMOTE_ADDR="203.0.113.6")
+    forged.cookies[DEVICE_COOKIE] = cookie.value.replace("organizer", "organizes")
+    assert sign_in(forged).status_code == 429
+    # A device cookie vouches for the account it signed in to, not for another.
+    assert sign_in(browser, username="boss").status_code == 429
+
+
+def test_a_device_cookie_has_its_own_limit(organizer, settings):
+    settings.ADMIN_LOGIN_LIMIT = 3
+    browser = signed_in_before()
+    # From four addresses, so that only the device's own count can refuse.
+    codes = [sign_in(browser, password="guess", REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    # Only that device is held back: the organizer's other browsers are not.
+    assert sign_in(signed_in_before("203.0.113.7")).status_code == 302
+
+
+def test_the_device_cookie_is_signed_httponly_long_lived_and_only_for_admin(organizer, settings):
+    browser = Client(REMOTE_ADDR="203.0.113.5")
+    cookie = sign_in(browser).cookies[DEVICE_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) >= 90 * 24 * 3600
+    assert cookie["path"] == "/" + settings.ADMIN_URL
+    assert "organizer" in cookie.value and ":" in cookie.value  # signed: value:signature
+    assert DEVICE_COOKIE not in sign_in(Client(), password="guess").cookies

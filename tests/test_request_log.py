@@ -2,11 +2,14 @@
 
 import json
 import logging
+import socket
 import sys
+import time
 
 import pytest
 
 from ops.request_log import JsonFormatter, RequestIdFilter
+from tests.live import gunicorn
 from tests.test_settings import run_settings
 
 
@@ -84,3 +87,36 @@ def test_an_unknown_log_format_is_refused_at_startup():
     result = run_settings(SECRET_KEY="x" * 50, LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be plain or json" in result.stderr
+
+
+def test_gunicorn_logs_an_invalid_request_without_the_client_address():
+    # Without Redis, so that no line names a server on this host either.
+    with gunicorn(workers=1, ready_path="/healthz", env={"REDIS_URL": ""}) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(b"NOT A REQUEST LINE\r\n\r\n")
+            assert sock.recv(1024).startswith(b"HTTP/1.1 400")
+        deadline = time.monotonic() + 10
+        while "Invalid request from" not in server.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        log = server.log()
+    assert "Invalid request from ip=[address]" in log
+    assert "127.0.0.1" not in log
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Invalid request from ip=2001:db8::7: bad", "Invalid request from ip=[address]: bad"),
+        ("Invalid request from ip=::ffff:198.51.100.7: bad", "Invalid request from ip=[address]: bad"),
+        ("Proxy request from '198.51.100.7' not allowed", "Proxy request from '[address]' not allowed"),
+        ("Listening at: http://[::1]:8000 (7)", "Listening at: http://[[address]]:8000 (7)"),
+        ("Worker timeout at 12:02:40 (pid:31096)", "Worker timeout at 12:02:40 (pid:31096)"),
+    ],
+)
+def test_gunicorns_address_filter_takes_out_ipv4_and_ipv6_only(message, expected):
+    from config.gunicorn import RedactAddresses
+
+    record = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1, "%s", (message,), None)
+    RedactAddresses().filter(record)
+    assert record.getMessage() == expected
