@@ -310,7 +310,8 @@ class SignatureMail(models.Model):
 class SignerRequest(models.Model):
     """A request whose outcome depends on whether its address signed, waiting for the worker.
 
-    Signing again, asking for the confirmation email again and asking for a
+    Signing a petition that needs confirmation (and signing again one that
+    does not), asking for the confirmation email again and asking for a
     withdrawal link are answered at once and alike, whatever the address's
     state; the lookup, the writes that depend on it and the mail happen in a
     background task (signatures.tasks), so that neither the answer nor its
@@ -319,7 +320,7 @@ class SignerRequest(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SIGNED_AGAIN = "signed_again", _("Signed again with the same address")
+        SIGNED = "signed", _("Signed: the address is not looked up yet")
         SEND_AGAIN = "send_again", _("Asked for the confirmation email again")
         WITHDRAW_LINK = "withdraw_link", _("Asked for a link to remove a signature")
 
@@ -330,7 +331,7 @@ class SignerRequest(models.Model):
     email = models.CharField(_("email"), max_length=254)
     email_canonical = models.CharField(_("canonical email"), max_length=254)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    # For SIGNED_AGAIN only: that signing attempt's choices (services.ATTEMPT_FIELDS).
+    # For SIGNED only: that signing attempt's choices (services.ATTEMPT_FIELDS).
     attempt = models.JSONField(_("signing attempt"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

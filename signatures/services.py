@@ -52,7 +52,57 @@ class SignResult:
     created: bool
 
 
+def signature_submit(*, petition, flagged: bool = False, **choices) -> None:
+    """What the signing form does: sign now, or leave the address to the worker.
+
+    On a petition that needs confirmation nothing counts until the owner
+    confirms, so the signature is validated here and stored by the worker
+    (signer_request_process): a first signature and a repeat with an address
+    that signed run the same statements and get the same answer, so neither
+    the page nor its timing tells a stranger whether the address signed. A
+    petition without confirmation counts at once (signature_create).
+    Raises PetitionClosed, or ValidationError for values the form let through.
+    """
+    if not petition.requires_confirmation:
+        signature_create(petition=petition, flagged=flagged, **choices)
+        return
+    if not petition.is_open:
+        raise PetitionClosed(_("This petition is closed and no longer takes signatures."))
+    attempt = _new_signature(petition=petition, flagged=flagged, signed_at=timezone.now(), **choices)
+    with transaction.atomic():
+        _queue_attempt(attempt, flagged=flagged)
+
+
 def signature_create(
+    *, petition, flagged: bool = False, signed_at=None, **choices
+) -> SignResult:
+    """Store a signature now, unless its address signed (then the worker hears of the attempt).
+
+    The keyword arguments are the signer's choices and the request's signals
+    (ATTEMPT_FIELDS). signed_at is when a queued attempt was made (the worker
+    passes it; the petition was open then).
+    """
+    if signed_at is None and not petition.is_open:
+        raise PetitionClosed(_("This petition is closed and no longer takes signatures."))
+    signature = _new_signature(
+        petition=petition, flagged=flagged, signed_at=signed_at or timezone.now(), **choices
+    )
+    if signature.status == Signature.Status.PENDING:
+        with transaction.atomic():
+            created = _insert(signature)
+            if created:
+                _queue_status_mail(signature, cause=SignatureMail.Cause.SIGNED)
+            else:
+                _queue_attempt(signature, flagged=flagged)
+    else:
+        created = _insert(signature)
+        if not created:
+            with transaction.atomic():
+                _queue_attempt(signature, flagged=flagged)
+    return SignResult(signature=signature if created else None, created=created)
+
+
+def _new_signature(
     *,
     petition,
     name: str,
@@ -67,12 +117,10 @@ def signature_create(
     ip_hash: str = "",
     user_agent_family: str = "",
     fill_seconds: int | None = None,
-    flagged: bool = False,
-) -> SignResult:
-    if not petition.is_open:
-        raise PetitionClosed(_("This petition is closed and no longer takes signatures."))
-
-    now = timezone.now()
+    flagged: bool,
+    signed_at,
+) -> Signature:
+    """An unsaved signature from a signer's choices, validated (ValidationError otherwise)."""
     if flagged:
         status = Signature.Status.FLAGGED
     elif petition.requires_confirmation:
@@ -96,8 +144,8 @@ def signature_create(
         language=language,
         source=source,
         status=status,
-        created_at=now,
-        confirmed_at=now if status == Signature.Status.CONFIRMED else None,
+        created_at=signed_at,
+        confirmed_at=signed_at if status == Signature.Status.CONFIRMED else None,
         ip_hash=ip_hash,
         user_agent_family=user_agent_family,
         fill_seconds=fill_seconds,
@@ -105,36 +153,21 @@ def signature_create(
         email_disposable=is_disposable(domain),
     )
     # The values the caller gave are validated; the ones made here are not.
-    # Uniqueness is left to the database constraint below, the one check that
-    # holds under concurrent requests. The petition is the one passed in, so
-    # checking that it exists would only cost a query on the busiest write
+    # Uniqueness is left to the database constraint (_insert), the one check
+    # that holds under concurrent requests. The petition is the one passed in,
+    # so checking that it exists would only cost a query on the busiest write
     # path. The country field's own check walks all ~250 choices, so it runs
     # only when a lookup says it will fail.
     exclude = MADE_HERE if country not in countries else [*MADE_HERE, "country"]
     signature.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-
-    if signature.status == Signature.Status.PENDING:
-        # A new signature writes its mail and task, a duplicate its request
-        # and task: the same statements, so the time taken tells nothing.
-        with transaction.atomic():
-            created = _insert(signature)
-            if created:
-                _queue_status_mail(signature, cause=SignatureMail.Cause.SIGNED)
-            else:
-                _queue_signed_again(signature, flagged=flagged)
-    else:
-        created = _insert(signature)
-        if not created:
-            with transaction.atomic():
-                _queue_signed_again(signature, flagged=flagged)
-    return SignResult(signature=signature if created else None, created=created)
+    return signature
 
 
-def _queue_signed_again(attempt: Signature, *, flagged: bool) -> None:
-    """Leave a duplicate signing attempt to the task: only the owner of the address hears of it."""
+def _queue_attempt(attempt: Signature, *, flagged: bool) -> None:
+    """Leave a signing attempt to the worker, which looks its address up: only its owner hears of it."""
     values = attempt.__dict__  # the cleaned values, as _insert sends them
     _queue_request(
-        petition=attempt.petition, email=attempt.email, kind=SignerRequest.Kind.SIGNED_AGAIN,
+        petition=attempt.petition, email=attempt.email, kind=SignerRequest.Kind.SIGNED,
         attempt={**{field: values[field] for field in ATTEMPT_FIELDS}, "flagged": flagged},
     )
 
@@ -263,7 +296,10 @@ def signer_request_process(*, request_id: int) -> str:
     Idempotent: a request already done (or being done by another worker) is skipped.
     Mails are capped per day as everywhere (_queue_mail).
     """
-    request = SignerRequest.objects.select_for_update(skip_locked=True).filter(pk=request_id).first()
+    request = (
+        SignerRequest.objects.select_for_update(skip_locked=True, of=("self",)).select_related("petition")
+        .filter(pk=request_id).first()
+    )
     if request is None:
         return "nothing to do"
     request.delete()
@@ -272,6 +308,11 @@ def signer_request_process(*, request_id: int) -> str:
         .filter(petition_id=request.petition_id, email_canonical=request.email_canonical)
         .first()
     )
+    if signature is None and request.kind == SignerRequest.Kind.SIGNED:
+        # A first signature (or the row went away meanwhile). A concurrent
+        # insert of the same address makes this one a repeat: it is queued again.
+        signature_create(petition=request.petition, signed_at=request.created_at, **request.attempt)
+        return "signed"
     if signature is None:
         return "no signature"
     if request.kind == SignerRequest.Kind.WITHDRAW_LINK:
@@ -399,9 +440,16 @@ def signature_restore(*, signature: Signature, by, reason: str) -> bool:
 
 @transaction.atomic
 def signature_withdraw(*, signature: Signature) -> None:
-    """The signer takes their signature back: the row and its personal data are deleted."""
+    """The signer takes their signature back: the row and its personal data are deleted.
+
+    So are the requests still queued for its address: an attempt made before
+    the withdrawal must not sign again after it.
+    """
     signature = _locked(signature)
     was_counted = signature.is_counted
+    SignerRequest.objects.filter(
+        petition_id=signature.petition_id, email_canonical=signature.email_canonical
+    ).delete()
     signature.delete()
     if was_counted:
         counting.adjust(signature.petition_id, -1)

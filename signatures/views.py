@@ -66,7 +66,7 @@ def sign(request, slug):
     if not form.is_valid():
         return render_petition(request, petition, form=form, status=400)
     try:
-        services.signature_create(
+        services.signature_submit(
             petition=petition, **form.cleaned_data, **request_signals(request),
             language=get_language() or "en",
         )

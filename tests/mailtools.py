@@ -7,6 +7,9 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from signatures import services
+from signatures.models import SignerRequest
+
 
 def run_worker() -> None:
     """Run the real db_worker loop in this process until no task is ready, like `db_worker --batch`."""
@@ -14,6 +17,12 @@ def run_worker() -> None:
         queue_names=["default"], interval=0, batch=True, backend_name="default",
         startup_delay=False, max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
     ).run()
+
+
+def store_queued_signatures() -> None:
+    """Do what the worker does with queued signing attempts and requests, without sending their mail."""
+    for request_id in SignerRequest.objects.order_by("pk").values_list("pk", flat=True):
+        services.signer_request_process(request_id=request_id)
 
 
 def link(message, name: str) -> str:

@@ -12,7 +12,7 @@ from signatures.abuse import form_started_token, ip_hash, seconds_since_started,
 from signatures.counting import count_for
 from signatures.models import Signature
 from tests.conftest import form_fields
-from tests.mailtools import link, press_confirm, run_worker
+from tests.mailtools import link, press_confirm, run_worker, store_queued_signatures
 
 
 def post(petition, data, **extra):
@@ -73,6 +73,7 @@ def test_a_form_left_open_too_long_asks_again_with_a_fresh_token_and_stores_noth
 def test_a_form_shown_a_minute_ago_is_pending_as_before(make_petition, signer_data):
     petition = make_petition(requires_confirmation=True)
     assert post(petition, {**form_fields(petition), **signer_data()}).status_code == 302
+    store_queued_signatures()
     assert Signature.objects.get().status == Signature.Status.PENDING
 
 
@@ -155,8 +156,8 @@ def test_a_flagged_signature_planted_with_an_address_does_not_block_its_owner(
     petition = make_petition(requires_confirmation=requires_confirmation)
     planted = {**form_fields(petition, website="http://spam.example"), **signer_data(name="Bot Planted", comment="Spam")}
     post(petition, planted)
-    assert Signature.objects.get().status == Signature.Status.FLAGGED
     run_worker()
+    assert Signature.objects.get().status == Signature.Status.FLAGGED
     assert mail.outbox == []
 
     owner = Client()
@@ -165,7 +166,8 @@ def test_a_flagged_signature_planted_with_an_address_does_not_block_its_owner(
     )
     run_worker()
     signature = Signature.objects.get()
-    assert (signature.name, signature.comment, signature.fill_seconds) == ("Maria Owner", "", 60)
+    assert (signature.name, signature.comment) == ("Maria Owner", "")
+    assert signature.fill_seconds in (60, 61)  # the owner's form, shown a minute before (a second may tick)
     if requires_confirmation:
         (message,) = mail.outbox
         assert message.to == ["maria@example.org"]

@@ -6,8 +6,9 @@ from django.utils import translation
 from petition.http import petition_url
 from petition.models import Petition
 from signatures.counting import count_for
-from signatures.models import Signature
+from signatures.models import Signature, SignerRequest
 from tests.conftest import form_fields
+from tests.mailtools import store_queued_signatures
 
 
 def sign(client, petition, data):
@@ -49,6 +50,9 @@ def test_a_petition_that_requires_confirmation_stores_pending_and_does_not_count
     petition = make_petition(requires_confirmation=True)
     response = sign(client, petition, signer_data())
     assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    # Acknowledged: the attempt is stored, and the worker stores the signature.
+    assert SignerRequest.objects.get(petition=petition).kind == SignerRequest.Kind.SIGNED
+    store_queued_signatures()
     assert Signature.objects.get().status == Signature.Status.PENDING
     assert count_for(petition) == 0
     page = client.get(response["Location"]).content.decode()
