@@ -283,7 +283,6 @@ def started_token(petition) -> str:
 
 def audit(petition) -> str:
     """Every acknowledged (302) signature of the measured run is stored once; the count is exact."""
-    from django.core.management import call_command
     from django.db import connection
 
     from signatures.models import Signature

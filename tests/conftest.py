@@ -6,10 +6,12 @@ import uuid
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 
 from petition.models import Petition
+from signatures import services
 from signatures.abuse import form_started_token
 
 _slugs = itertools.count()
@@ -114,3 +116,17 @@ def signer_data():
 @pytest.fixture
 def client():
     return Client()
+
+
+@pytest.fixture
+def microcache(settings):
+    """The process keeps public pages as in production (tests turn it off by default)."""
+    settings.MICROCACHE_SECONDS = 60
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
+def public_comment(petition, signer_data, comment="Keep families together", **overrides):
+    """A counted signature whose signer chose to show their name and comment."""
+    return services.signature_create(petition=petition, **signer_data(comment=comment, **overrides), public=True).signature

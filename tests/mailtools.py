@@ -3,7 +3,6 @@
 import re
 import smtplib
 
-from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django_tasks_db.management.commands.db_worker import Worker
 

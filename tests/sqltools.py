@@ -3,6 +3,9 @@
 from contextlib import contextmanager
 
 from django.db import connection
+from django.test import Client
+
+from tests.mailtools import without_csrf_token
 
 
 @contextmanager
@@ -22,3 +25,12 @@ def recorded_sql():
 
     with connection.execute_wrapper(record):
         yield sql
+
+
+def post_from_a_fresh_browser(url: str, data: dict):
+    """POST a form from a new browser: the response, the SQL it ran, and the page it leads to (no token)."""
+    client = Client()
+    with recorded_sql() as sql:
+        response = client.post(url, data)
+    page = client.get(response["Location"])
+    return response, sql, without_csrf_token(page.content.decode())

@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from signatures import services
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, SignerRequest
-from tests.mailtools import html_part, link, press_confirm, run_worker, without_csrf_token
-from tests.sqltools import recorded_sql
+from tests.mailtools import html_part, link, press_confirm, run_worker
+from tests.sqltools import post_from_a_fresh_browser
 from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -362,12 +362,7 @@ def test_a_flagged_signature_gets_its_confirmation_only_once_restored(client, pe
 
 
 def ask_to_send_again(petition, email):
-    """POST the send-again form from a fresh browser: the response, its SQL, the page it leads to."""
-    client = Client()
-    with recorded_sql() as sql:
-        response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": email})
-    page = client.get(response["Location"])
-    return response, sql, without_csrf_token(page.content.decode())
+    return post_from_a_fresh_browser(reverse("petition:send_again", args=[petition.slug]), {"email": email})
 
 
 def test_send_again_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(

@@ -18,21 +18,8 @@ from django.utils import translation
 
 from petition.http import cached_publicly
 from signatures import services
+from tests.conftest import public_comment
 from signatures.models import Signature
-
-
-@pytest.fixture
-def microcache(settings):
-    """The process keeps public pages as in production (tests turn it off by default)."""
-    settings.MICROCACHE_SECONDS = 60
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
-
-
-def public_comment(petition, signer_data, **overrides):
-    data = signer_data(comment="Keep families together", **overrides)
-    return services.signature_create(petition=petition, **data, public=True).signature
 
 
 def test_the_campaign_page_sets_no_cookie_and_is_publicly_cacheable(client, petition):

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, SignerRequest
-from tests.mailtools import link, press_confirm, run_worker, without_csrf_token
+from tests.mailtools import link, press_confirm, run_worker
 from tests.conftest import form_fields
-from tests.sqltools import recorded_sql
+from tests.sqltools import post_from_a_fresh_browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -135,12 +135,7 @@ def test_a_bad_address_on_the_request_page_shows_an_error(client, petition):
 
 
 def ask_for_a_link(petition, email):
-    """POST the withdrawal request form from a fresh browser: the response, its SQL, the page it leads to."""
-    client = Client()
-    with recorded_sql() as sql:
-        response = client.post(reverse("petition:withdraw_request", args=[petition.slug]), {"email": email})
-    page = client.get(response["Location"])
-    return response, sql, without_csrf_token(page.content.decode())
+    return post_from_a_fresh_browser(reverse("petition:withdraw_request", args=[petition.slug]), {"email": email})
 
 
 def test_asking_for_a_link_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(
