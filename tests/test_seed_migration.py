@@ -58,3 +58,10 @@ def test_the_home_page_shows_the_campaign(client, seeded_petition):
     assert "Protect Migrant Children and Families" in html
     assert "Seeking asylum is not illegal" in html
     assert "0 have signed. Let’s get to 10,000!" in html
+
+
+def test_the_first_campaign_links_to_raices_and_keeps_the_usual_limits(seeded_petition):
+    petition = seeded_petition
+    assert petition.donate_url == "https://www.raicestexas.org/donate/"
+    assert petition.volunteer_url == "https://www.raicestexas.org/volunteer/"
+    assert (petition.email_hourly_limit, petition.ip_burst_limit, petition.ip_hourly_limit) == (5, 30, 600)
