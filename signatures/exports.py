@@ -43,7 +43,7 @@ class Cell(Func):
     """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection).
 
     Excel and LibreOffice run a cell starting with = + - @, tab or CR; the
-    database function csv_cell (migration 0008) puts a ' before it.
+    database function csv_cell (migration 0002_csv_cell_function) puts a ' before it.
     """
 
     function = "csv_cell"

@@ -147,7 +147,7 @@ class Signature(models.Model):
             models.Index(fields=["petition", "region"], name="sig_petition_region"),
             models.Index(fields=["ip_hash", "created_at"], name="sig_ip_hash_created"),
             # Behind the admin's filters, searches and the dashboard at a
-            # million rows (created concurrently by migration 0003).
+            # million rows.
             *[
                 models.Index(fields=["petition", field, "-created_at"], name=f"sig_petition_{field}_created")
                 for field in ("country", "district", "source", "language")

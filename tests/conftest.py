@@ -74,26 +74,26 @@ def petition(make_petition):
 
 
 SEED_SLUG = "protect-migrant-children-and-families"
-# The data migrations that make the first campaign, and their functions, in order.
-SEED_MIGRATIONS = [
-    ("petition", "0002_seed_first_campaign", "seed"),
-    ("petition", "0003_issue3_seeded_petition_requires_confirmation", "require_confirmation"),
-    ("petition", "0004_issue5_seed_spanish_text", "seed_spanish"),
-]
+
+
+def seed_first_campaign():
+    """Run the data migration that loads the first campaign, with today's models.
+
+    A historical model would lack the columns added after the migration,
+    which the table may require.
+    """
+    importlib.import_module("petition.migrations.0002_first_campaign").seed(apps, None)
 
 
 @pytest.fixture
 def seeded_petition(db):
-    """The first campaign, made in this test by the data migrations' own functions.
+    """The first campaign, made in this test by its data migration's own function.
 
-    Transactional tests empty every table after they run, the migrations'
-    rows with them, so tests that read the seed cannot rely on running first.
-    The functions run with today's models: the historical ones lack columns
-    added since, which the table now requires.
+    Transactional tests empty every table after they run, the migration's
+    row with them, so tests that read the seed cannot rely on running first.
     """
     Petition.objects.filter(slug=SEED_SLUG).delete()
-    for app, migration, function in SEED_MIGRATIONS:
-        getattr(importlib.import_module(f"{app}.migrations.{migration}"), function)(apps, None)
+    seed_first_campaign()
     return Petition.objects.get(slug=SEED_SLUG)
 
 

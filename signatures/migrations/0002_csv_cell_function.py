@@ -17,6 +17,6 @@ $$;
 
 class Migration(migrations.Migration):
 
-    dependencies = [("signatures", "0007_drop_redundant_fk_indexes")]
+    dependencies = [("signatures", "0001_signatures")]
 
     operations = [migrations.RunSQL(CREATE, "DROP FUNCTION csv_cell(text);")]
