@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.CharField(max_length=254, verbose_name='email')),
                 ('email_canonical', models.CharField(max_length=254, verbose_name='canonical email')),
-                ('kind', models.CharField(choices=[('signed_again', 'Signed again with the same address'), ('send_again', 'Asked for the confirmation email again'), ('withdraw_link', 'Asked for a link to remove a signature')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('signed', 'Signed: the address is not looked up yet'), ('send_again', 'Asked for the confirmation email again'), ('withdraw_link', 'Asked for a link to remove a signature')], max_length=20, verbose_name='kind')),
                 ('attempt', models.JSONField(blank=True, null=True, verbose_name='signing attempt')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='petition.petition', verbose_name='petition')),
