@@ -1,104 +1,19 @@
 """The proxy in front of the site (compose.yaml's "proxy": ops/nginx/), on a local nginx.
 
-The production template runs here as the nginx image runs it: rendered with
-DOMAIN, the files compose.yaml mounts placed where it mounts them (under a
-temporary root), a self-signed certificate for DOMAIN. Only the listening
-ports, the upstream address and that root differ; upstream is the real site
-under gunicorn, trusting one proxy as compose.yaml sets it.
+The production template runs as the nginx image runs it (tests/nginx.py), in
+front of the real site under gunicorn, which trusts one proxy as compose.yaml
+sets it.
 """
 
 import concurrent.futures
-import os
 import re
-import shutil
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.live import BASE_DIR, Browserless, Server, collect_static, free_port, gunicorn
-
-DOMAIN = "petition.test"
-COMPOSE = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())
-PROXY = COMPOSE["services"]["proxy"]
-# The folders of the nginx image that compose.yaml and the template use.
-IMAGE_FOLDERS = ("/etc/nginx/", "/var/cache/nginx/", "/var/www/", "/docker-entrypoint.d/")
-# Whatever nginx writes besides them goes under the root too.
-TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-
-
-def find_nginx() -> str:
-    # Debian puts it in /usr/sbin, not on every user's PATH.
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
-    if found is None:
-        pytest.fail("These tests run nginx: `make nginx` (as root) or `apt-get install nginx-light`.")
-    return found
-
-
-def swap(text: str, old: str, new: str) -> str:
-    assert old in text, f"the template no longer has {old!r}"
-    return text.replace(old, new)
-
-
-def install(root: Path, *, upstream: str, http: str = "80", https: str = "443") -> Path:
-    """The proxy's files as the container sees them, under root; the nginx.conf that includes them."""
-    for mount in PROXY["volumes"]:
-        source, target = mount.split(":")[:2]
-        place = root / target.lstrip("/")
-        if source.startswith("./") and (BASE_DIR / source).exists():
-            place.parent.mkdir(parents=True, exist_ok=True)
-            place.symlink_to(BASE_DIR / source)
-        else:  # a named volume, or ./certs (the operator's)
-            place.mkdir(parents=True, exist_ok=True)
-    live = root / "etc/nginx/certs/live" / DOMAIN
-    live.mkdir(parents=True)
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-days", "2", "-subj", f"/CN={DOMAIN}", "-addext", f"subjectAltName=DNS:{DOMAIN},IP:127.0.0.1",
-         "-keyout", live / "privkey.pem", "-out", live / "fullchain.pem"],
-        check=True, capture_output=True,
-    )
-    # The image's envsubst, with DOMAIN the only variable of the template set.
-    template = root / "etc/nginx/templates/default.conf.template"
-    text = template.read_text().replace("${DOMAIN}", DOMAIN)
-    text = swap(text, "server web:8000;", f"server {upstream};")
-    text = swap(text, "listen 80;", f"listen {http};")
-    text = swap(text, "listen 443 ssl", f"listen {https} ssl")
-    for folder in IMAGE_FOLDERS:
-        text = re.sub(rf"(?<=\s){re.escape(folder)}", f"{root}{folder}", text)
-    site = root / "etc/nginx/conf.d/default.conf"
-    site.parent.mkdir(parents=True, exist_ok=True)
-    site.write_text(text)
-    (root / "var/cache/nginx").mkdir(parents=True, exist_ok=True)
-    temp = "\n".join(f"    {name}_temp_path {root}/var/cache/nginx/{name}_temp;" for name in TEMP_PATHS)
-    conf = root / "etc/nginx/nginx.conf"
-    # As the image's nginx.conf: the site's file inside the http block. As root,
-    # the workers keep root's rights to read this temporary tree.
-    conf.write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"worker_processes 2;\npid {root}/nginx.pid;\nevents {{ worker_connections 512; }}\n"
-        + f"http {{\n{temp}\n    include {site};\n}}\n"
-    )
-    return conf
-
-
-def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/.well-known/acme-challenge/", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start:\n{log.read_text()}") from None
-            time.sleep(0.1)
+from tests import nginx
+from tests.live import Browserless, Server, collect_static, free_port, gunicorn
 
 
 @dataclass
@@ -116,32 +31,24 @@ def proxy(django_db_setup, tmp_path_factory):
     root = tmp_path_factory.mktemp("proxy")
     http_port, https_port = free_port(), free_port()
     env = {
-        "SITE_URL": f"https://{DOMAIN}", "TRUSTED_PROXIES": COMPOSE["x-site"]["environment"]["TRUSTED_PROXIES"],
+        "SITE_URL": f"https://{nginx.DOMAIN}",
+        "TRUSTED_PROXIES": nginx.COMPOSE["x-site"]["environment"]["TRUSTED_PROXIES"],
         # Long enough that the second request is surely within s-maxage.
         "CAMPAIGN_PAGE_MAX_AGE": "60", "COUNT_MAX_AGE": "60",
     }
     with gunicorn(workers=2, env=env, ready_path="/healthz") as site:
-        conf = install(
+        conf = nginx.install(
             root, upstream=site.url.removeprefix("http://"),
             http=f"127.0.0.1:{http_port}", https=f"127.0.0.1:{https_port}",
         )
-        log = root / "error.log"
-        process = subprocess.Popen(
-            [find_nginx(), "-p", str(root), "-c", str(conf), "-e", str(log), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for_port(http_port, process, log)
+        with nginx.running(conf, root, http_port=http_port):
             yield Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", root, site)
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
 
 
 @pytest.fixture
 def browser(proxy, monkeypatch):
     """A client that trusts the test certificate (Python's default context reads SSL_CERT_FILE)."""
-    monkeypatch.setenv("SSL_CERT_FILE", str(proxy.root / "etc/nginx/certs/live" / DOMAIN / "fullchain.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(nginx.certificate(proxy.root)))
     return Browserless(proxy.https_url)
 
 
@@ -232,7 +139,7 @@ def test_english_and_spanish_readers_each_get_their_own_page(proxy, browser, mak
 
 def test_plain_http_is_sent_to_https_but_the_certificate_challenge(proxy):
     status, headers, _ = Browserless(proxy.http_url).get("/petitions/x/?page=2")
-    assert status == 301 and headers["Location"] == f"https://{DOMAIN}/petitions/x/?page=2"
+    assert status == 301 and headers["Location"] == f"https://{nginx.DOMAIN}/petitions/x/?page=2"
     challenge = proxy.root / "var/www/acme/.well-known/acme-challenge/t0ken"
     challenge.parent.mkdir(parents=True, exist_ok=True)
     challenge.write_text("t0ken.proof")
@@ -240,11 +147,7 @@ def test_plain_http_is_sent_to_https_but_the_certificate_challenge(proxy):
 
 
 def test_nginx_accepts_the_production_configuration(tmp_path):
-    # The real ports and the upstream's name are left as they are but for the
-    # name, which only compose's network resolves.
-    conf = install(tmp_path, upstream="127.0.0.1:8000")
-    result = subprocess.run(
-        [find_nginx(), "-t", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
-        capture_output=True, text=True,
-    )
+    # The real ports; the upstream's name only resolves on compose's network.
+    conf = nginx.install(tmp_path, upstream="127.0.0.1:8000")
+    result = nginx.check(conf, tmp_path)
     assert result.returncode == 0, result.stderr
