@@ -68,6 +68,9 @@ def test_the_campaign_page_and_count_json_are_kept_for_their_s_maxage(proxy, bro
     assert "s-maxage=60" in first[1]["Cache-Control"]
     second = browser.get(page)
     assert second[1]["X-Cache-Status"] == "HIT" and second[2] == first[2]
+    # Each answer has its own request id; the one that reached the site was logged with it.
+    assert first[1]["X-Request-ID"] != second[1]["X-Request-ID"]
+    assert f"[{first[1]['X-Request-ID']}] GET {page} 200" in site.log()
     assert browser.get(count)[1]["X-Cache-Status"] == "MISS"
     hit = browser.get(count)
     assert hit[1]["X-Cache-Status"] == "HIT" and hit[2] == '{"count": 0, "goal": 50}'
