@@ -117,7 +117,7 @@ def test_only_the_proxy_publishes_ports_and_the_site_trusts_it():
     assert published == {"proxy"}
     assert services["proxy"]["ports"] == ["80:80", "443:443"]
     assert services["proxy"]["image"].split(":")[0] == "nginx"  # the official image
-    assert services["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["proxy"]["depends_on"]["web"] == {"condition": "service_healthy", "restart": True}
     assert COMPOSE["x-site"]["environment"]["TRUSTED_PROXIES"] == "1"
     assert COMPOSE["x-site"]["environment"]["SITE_URL"].startswith("https://")
     # Every file the proxy mounts from the repo is there.
