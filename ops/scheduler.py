@@ -9,6 +9,8 @@ exit status and what the command printed.
 """
 
 import logging
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -85,28 +87,30 @@ def delete_old_backups(backup_dir: Path, keep: int = BACKUPS_KEPT) -> None:
         logger.info("backup: deleted %s, older than the %d kept", old.name, keep)
 
 
-def run(job: Job, started: datetime) -> int:
-    """Run one job to its end (or its timeout) and log one line about it; its exit status."""
+def run(job: Job, started: datetime) -> None:
+    """Run one job to its end (or its time limit) and log one line about it."""
     command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *job.arguments(started)]
     clock = time.monotonic()
-    try:
-        # Its log lines and errors (stderr) go straight to the service's log;
-        # what it prints as its result goes on the line below.
-        result = subprocess.run(
-            command, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True,
-            timeout=job.timeout.total_seconds(),
-        )
-    except subprocess.TimeoutExpired:
-        logger.error("%s: killed after %s, its time limit", job.name, job.timeout)
-        return -1
+    # Its log lines and errors (stderr) go straight to the service's log; what
+    # it prints as its result goes on the line below. A session of its own, so
+    # that at its time limit what it started (pg_dump) is killed with it.
+    with subprocess.Popen(
+        command, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True, start_new_session=True,
+    ) as process:
+        try:
+            printed, _ = process.communicate(timeout=job.timeout.total_seconds())
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            logger.error("%s: killed after %s, its time limit", job.name, job.timeout)
+            return
     seconds = time.monotonic() - clock
-    printed = " / ".join(line.strip() for line in result.stdout.splitlines() if line.strip())
-    level = logging.INFO if result.returncode == 0 else logging.ERROR
-    logger.log(level, "%s: exit status %d after %.1fs%s", job.name, result.returncode, seconds,
+    printed = " / ".join(line.strip() for line in printed.splitlines() if line.strip())
+    level = logging.INFO if process.returncode == 0 else logging.ERROR
+    logger.log(level, "%s: exit status %d after %.1fs%s", job.name, process.returncode, seconds,
                f": {printed}" if printed else "")
-    if result.returncode == 0 and job.after_success:
+    if process.returncode == 0 and job.after_success:
         job.after_success()
-    return result.returncode
 
 
 class Scheduler:
