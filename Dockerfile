@@ -29,10 +29,13 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 \
     PORT=8000
-RUN useradd --system --uid 10001 --no-create-home --home-dir /app app
+# /backups: the scheduler's nightly dumps (a volume in compose.yaml, which
+# takes this folder's owner when it is created).
+RUN useradd --system --uid 10001 --no-create-home --home-dir /app app \
+    && install --directory --owner=app --group=app --mode=0700 /backups
 WORKDIR /app
 # Owned by root and read-only for the site's user: it writes nowhere but the
-# database (and /tmp).
+# database, /backups (the scheduler) and /tmp.
 COPY --from=build /app /app
 USER app
 EXPOSE 8000

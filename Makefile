@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test reliability install install-dev lock clean chromium bench oracle
+.PHONY: run test reliability install install-dev lock clean chromium nginx bench oracle
 
 $(UV):
 	"$$(bin/find-python)" -m venv .tools
@@ -44,7 +44,14 @@ chromium:
 		apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null; \
 	fi
 
-test: install-dev chromium
+# The proxy tests (tests/test_proxy.py) run Debian's nginx, the proxy compose.yaml
+# runs in the official image. As root, install it when missing, like Chromium.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 nginx-light >/dev/null; \
+	fi
+
+test: install-dev chromium nginx
 	bin/test $(ARGS)
 
 # Only the soak and fault tests (also part of `make test`); SOAK_SECONDS=600 for a longer soak.

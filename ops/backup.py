@@ -51,8 +51,9 @@ def libpq_params(database: dict, name: str | None = None) -> dict[str, str]:
     """Connection parameters for database `name` on the server of `database` (a DATABASES entry)."""
     options = database.get("OPTIONS", {})
     params = {
-        "host": database.get("HOST"),
-        "port": database.get("PORT"),
+        # A URL's ?host=&port= query (a socket folder) lands in OPTIONS.
+        "host": database.get("HOST") or options.get("host"),
+        "port": database.get("PORT") or options.get("port"),
         "user": database.get("USER"),
         "password": database.get("PASSWORD"),
         "dbname": name or database["NAME"],

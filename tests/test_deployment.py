@@ -5,6 +5,7 @@ collectstatic and migrate, the gunicorn config), so these tests hold the files
 to those commands and run the ones that can run here.
 """
 
+import fnmatch
 import json
 import os
 import re
@@ -99,14 +100,41 @@ def test_the_images_health_check_passes_on_a_live_site_and_fails_on_a_dead_one()
     assert dead.returncode != 0
 
 
-def test_compose_runs_migrations_once_before_web_and_worker():
+def test_compose_runs_migrations_once_before_web_worker_and_scheduler():
     services = COMPOSE["services"]
-    assert set(services) == {"db", "redis", "migrate", "web", "worker"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "scheduler", "proxy", "certbot"}
     assert services["migrate"]["restart"] == "no"
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "scheduler"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-    assert services["migrate"]["image"] == services["web"]["image"] == services["worker"]["image"]
+        assert services[name]["image"] == services["migrate"]["image"]
+
+
+def test_only_the_proxy_publishes_ports_and_the_site_trusts_it():
+    services = COMPOSE["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert services["proxy"]["ports"] == ["80:80", "443:443"]
+    assert services["proxy"]["image"].split(":")[0] == "nginx"  # the official image
+    assert services["proxy"]["depends_on"]["web"] == {"condition": "service_healthy", "restart": True}
+    assert COMPOSE["x-site"]["environment"]["TRUSTED_PROXIES"] == "1"
+    assert COMPOSE["x-site"]["environment"]["SITE_URL"].startswith("https://")
+    # Every file the proxy mounts from the repo is there.
+    for mount in services["proxy"]["volumes"]:
+        source = mount.split(":")[0]
+        if source.startswith("./") and source != "./certs":
+            assert (BASE_DIR / source).exists(), source
+
+
+def test_the_scheduler_keeps_its_backups_in_a_volume_the_image_lets_it_write():
+    scheduler = COMPOSE["services"]["scheduler"]
+    command = scheduler["command"]
+    assert command[:3] == ["python", "manage.py", "scheduler"]
+    backup_dir = command[command.index("--backup-dir") + 1]
+    volume, target = scheduler["volumes"][0].split(":")[:2]
+    assert target == backup_dir and volume in COMPOSE["volumes"]
+    assert any(f"--owner=app --group=app --mode=0700 {backup_dir}" in run for run in instructions("RUN"))
+    assert scheduler["init"] is True
 
 
 def test_compose_commands_are_the_ones_bin_run_uses():
@@ -144,9 +172,28 @@ def test_every_variable_compose_sets_is_documented():
     assert names - documented_variables() == set()
 
 
+def left_out_of_the_image(path: str) -> bool:
+    """Whether .dockerignore keeps path out of the build context (its plain names and globs)."""
+    patterns = [line.strip() for line in (BASE_DIR / ".dockerignore").read_text().splitlines()]
+    patterns = [p for p in patterns if p and not p.startswith("#")]
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    return any(fnmatch.fnmatchcase(prefix, pattern) for pattern in patterns for prefix in prefixes)
+
+
+@pytest.mark.parametrize("path", ["tests/conftest.py", "bench/run.py", "docs/performance.md",
+                                  "certs/live/example.org/privkey.pem", "backups/petitions-2026-11-30.dump"])
+def test_the_suite_the_benchmark_keys_and_dumps_stay_out_of_the_image(path):
+    assert left_out_of_the_image(path)
+
+
+@pytest.mark.parametrize("path", ["manage.py", "config/settings.py", "signatures/models.py", "ops/scheduler.py"])
+def test_the_site_goes_into_the_image(path):
+    assert not left_out_of_the_image(path)
+
+
 def test_the_image_carries_no_key_file_so_it_needs_secret_key_from_the_environment():
-    ignored = (BASE_DIR / ".dockerignore").read_text().split()
-    assert ".data" in ignored
+    assert left_out_of_the_image(".data/secret_key")
     assert "SECRET_KEY" in COMPOSE["x-site"]["environment"]
     assert ":?" in COMPOSE["x-site"]["environment"]["SECRET_KEY"]
 
