@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ops.scheduler import Job, Scheduler, delete_old_backups, jobs
-from tests.live import test_database_url
+from tests import live
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -43,7 +43,7 @@ def test_every_job_runs_logs_its_exit_status_and_a_failing_one_stops_none(
     make_petition, tmp_path, caplog, monkeypatch
 ):
     make_petition()
-    monkeypatch.setenv("DATABASE_URL", test_database_url())
+    monkeypatch.setenv("DATABASE_URL", live.test_database_url())
     broken = Job("broken", lambda now: ["no_such_command"], timeout=timedelta(minutes=1), every=timedelta(hours=1))
     start = datetime(2026, 11, 30, 12, 0, tzinfo=CHICAGO)
     scheduler = Scheduler([broken, *jobs(backup_dir=tmp_path)], now=start)
