@@ -20,7 +20,13 @@ from signatures.admin_lists import (
     StateFilter,
 )
 from signatures.admin_comments import CommentModerationFilter, hide_comments, show_comments
-from signatures.admin_privacy import PERSONAL_FIELDS, SignerDetailsMixin, may_see_details, record_search
+from signatures.admin_privacy import (
+    PERSONAL_FIELDS,
+    ReadOnlyAdmin,
+    SignerDetailsMixin,
+    may_see_details,
+    record_search,
+)
 from signatures.canonical import canonical_email
 from signatures.models import Signature, SignatureExport, SignatureMail
 
@@ -286,7 +292,7 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
 
 
 @admin.register(SignatureExport)
-class SignatureExportAdmin(SignerDetailsMixin, admin.ModelAdmin):
+class SignatureExportAdmin(SignerDetailsMixin, ReadOnlyAdmin):
     """The export log: read only, and never deleted from here."""
 
     # An export's filters hold the list's search, which may be an address or a ZIP code.
@@ -297,15 +303,6 @@ class SignatureExportAdmin(SignerDetailsMixin, admin.ModelAdmin):
     list_select_related = ["petition"]
     search_fields = ["actor"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SignatureMail)

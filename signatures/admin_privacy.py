@@ -71,15 +71,8 @@ def record_search(request, queryset) -> None:
     )
 
 
-@admin.register(SignerDetailsView)
-class SignerDetailsViewAdmin(admin.ModelAdmin):
-    """The record of looks at signers' details: read only, and never deleted from here."""
-
-    list_display = ["created_at", "username", "what", "signature_id", "results"]
-    list_filter = ["what"]
-    search_fields = ["username"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "user", "username", "what", "signature_id", "results"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record that nobody adds to, changes or deletes from admin: the site writes it."""
 
     def has_add_permission(self, request):
         return False
@@ -89,3 +82,14 @@ class SignerDetailsViewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignerDetailsView)
+class SignerDetailsViewAdmin(ReadOnlyAdmin):
+    """The record of looks at signers' details: read only, and never deleted from here."""
+
+    list_display = ["created_at", "username", "what", "signature_id", "results"]
+    list_filter = ["what"]
+    search_fields = ["username"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "user", "username", "what", "signature_id", "results"]
