@@ -44,7 +44,7 @@ chromium:
 		apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >/dev/null; \
 	fi
 
-# The proxy tests (tests/test_proxy.py) run Debian's nginx, the proxy compose.yaml
+# The proxy tests (tests/ops/test_proxy.py) run Debian's nginx, the proxy compose.yaml
 # runs in the official image. As root, install it when missing, like Chromium.
 nginx:
 	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

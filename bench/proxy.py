@@ -6,7 +6,7 @@ Run by hand, not part of `make bench`:
 
 One gunicorn as `make bench` serves it (production settings, a fresh database
 of its own, the first campaign), and in front of it the proxy compose.yaml runs
-(ops/nginx/, HTTPS, its edge cache) on the local nginx, as tests/nginx.py
+(ops/nginx/, HTTPS, its edge cache) on the local nginx, as tests/support/nginx.py
 installs it. wrk loads each URL directly and through the proxy in turns
 (PROXY_BENCH_ROUNDS slices of PROXY_BENCH_SECONDS each), so that load from
 elsewhere on the machine falls on both alike. Without a signature the count
@@ -31,8 +31,8 @@ ENDPOINTS = ["campaign page", "count.json"]
 
 
 def main():
-    from tests import nginx
-    from tests.live import free_port
+    from tests.support import nginx
+    from tests.support.live import free_port
 
     wrk = find_wrk()
     # Behind the proxy as in compose.yaml; direct requests stay plain HTTP.

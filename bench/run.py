@@ -158,7 +158,7 @@ class Gunicorn:
     """gunicorn with config/gunicorn.py, exactly as `make run` starts it."""
 
     def __init__(self, env):
-        from tests.live import free_port
+        from tests.support.live import free_port
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

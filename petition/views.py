@@ -9,7 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from petition import share_image
-from petition.http import cached_publicly, is_own_path
+from petition.caching import cached_publicly
+from petition.http import is_own_path
 from petition.models import Petition
 from signatures.counting import count_for
 from signatures.forms import SignatureForm, clean_source

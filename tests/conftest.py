@@ -46,7 +46,7 @@ def form_fields(petition, **overrides) -> dict:
 
 @pytest.fixture(autouse=True)
 def no_microcache(settings):
-    """Tests read the count right after signing (tests/test_public_caching.py turns it on)."""
+    """Tests read the count right after signing (tests/petition/test_public_caching.py turns it on)."""
     settings.MICROCACHE_SECONDS = 0
 
 

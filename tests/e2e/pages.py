@@ -2,7 +2,7 @@
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.live import BASE_DIR
+from tests.support.live import BASE_DIR
 
 SCREENSHOTS = BASE_DIR / "test-results"
 

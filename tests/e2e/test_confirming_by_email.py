@@ -21,8 +21,8 @@ from signatures.counting import count_for
 from signatures.mail import absolute
 from signatures.models import Signature
 from tests.e2e.pages import assert_accessible, screenshot, sign
-from tests.live import free_port
-from tests.mailtools import run_worker
+from tests.support.live import free_port
+from tests.support.mailtools import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

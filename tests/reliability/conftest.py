@@ -1,6 +1,6 @@
 import pytest
 
-from tests.live import collect_static
+from tests.support.live import collect_static
 
 
 def pytest_collection_modifyitems(items):

@@ -6,7 +6,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tests.live import Browserless
+from tests.support.live import Browserless
 
 FRIENDLY_503 = "Back in a moment"
 

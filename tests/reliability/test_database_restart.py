@@ -15,7 +15,7 @@ import warnings
 
 import pytest
 
-from tests.live import BASE_DIR, Browserless, gunicorn
+from tests.support.live import BASE_DIR, Browserless, gunicorn
 from tests.reliability.load import FRIENDLY_503, Load
 
 DOWN_SECONDS = 3

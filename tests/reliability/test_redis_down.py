@@ -14,7 +14,7 @@ import pytest
 
 from signatures.counting import count_for
 from signatures.models import Signature
-from tests.live import Browserless, free_port, gunicorn
+from tests.support.live import Browserless, free_port, gunicorn
 from tests.reliability.load import Load
 
 RECOVERY_SECONDS = 5

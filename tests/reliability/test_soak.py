@@ -12,7 +12,7 @@ import pytest
 
 from signatures.counting import count_for, recount
 from signatures.models import Signature
-from tests.live import gunicorn
+from tests.support.live import gunicorn
 from tests.reliability.load import Load
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))

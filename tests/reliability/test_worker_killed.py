@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 
 from signatures import services
 from signatures.models import SignatureMail
-from tests import live
+from tests.support import live
 
 SIGNERS = 12
 KILL_AT = 5  # the worker dies while sending the fifth mail

@@ -16,8 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from signatures import services
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, SignerRequest
-from tests.mailtools import html_part, link, press_confirm, run_worker
-from tests.sqltools import post_from_a_fresh_browser
+from tests.support.mailtools import html_part, link, press_confirm, run_worker
+from tests.support.sqltools import post_from_a_fresh_browser
 from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ import pytest
 
 from signatures.counting import count_for
 from signatures.models import Signature
-from tests.live import Browserless, collect_static, gunicorn
+from tests.support.live import Browserless, collect_static, gunicorn
 
 
 @pytest.fixture(scope="module")

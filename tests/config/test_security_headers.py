@@ -7,7 +7,7 @@ import sys
 
 from django.contrib.auth.models import User
 
-from tests.live import BASE_DIR
+from tests.support.live import BASE_DIR
 
 PRODUCTION = {
     "SITE_URL": "https://petitions.example.org",

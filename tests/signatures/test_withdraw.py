@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, SignerRequest
-from tests.mailtools import link, press_confirm, run_worker
+from tests.support.mailtools import link, press_confirm, run_worker
 from tests.conftest import form_fields
-from tests.sqltools import post_from_a_fresh_browser
+from tests.support.sqltools import post_from_a_fresh_browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

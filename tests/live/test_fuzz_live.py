@@ -7,7 +7,7 @@ import urllib.parse
 import pytest
 
 from signatures.models import Signature
-from tests.live import Browserless, collect_static, gunicorn
+from tests.support.live import Browserless, collect_static, gunicorn
 
 
 def raw(url: str, request: bytes) -> int:

@@ -13,7 +13,7 @@ from signatures.abuse import client_ip
 from signatures.models import AllowListEntry, Signature, SignerRequest
 from signatures.ratelimits import DEVICE_COOKIE
 from tests.conftest import form_fields
-from tests.live import free_port
+from tests.support.live import free_port
 
 
 def sign(petition, email, *, ip="198.51.100.7", **headers):

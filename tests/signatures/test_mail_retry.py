@@ -14,7 +14,7 @@ from signatures import mail as signature_mail
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, SignerRequest
 from signatures.services import signature_resend_confirmation
-from tests.mailtools import FailingSMTPBackend, link, press_confirm, run_worker, store_queued_signatures
+from tests.support.mailtools import FailingSMTPBackend, link, press_confirm, run_worker, store_queued_signatures
 from tests.conftest import form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +28,7 @@ def petition(make_petition):
 @pytest.fixture
 def smtp_down(settings):
     """The mail server fails the first `smtp_down.failures` sends."""
-    settings.MAILERS = {"default": {"BACKEND": "tests.mailtools.FailingSMTPBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "tests.support.mailtools.FailingSMTPBackend"}}
     FailingSMTPBackend.calls = 0
     FailingSMTPBackend.failures = 0
     yield FailingSMTPBackend

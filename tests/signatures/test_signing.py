@@ -8,7 +8,7 @@ from petition.models import Petition
 from signatures.counting import count_for
 from signatures.models import Signature, SignerRequest
 from tests.conftest import form_fields
-from tests.mailtools import store_queued_signatures
+from tests.support.mailtools import store_queued_signatures
 
 
 def sign(client, petition, data):

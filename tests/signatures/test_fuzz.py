@@ -1,6 +1,6 @@
 """Random and hostile input at every public endpoint: never a 5xx, nothing stored unless valid.
 
-Hypothesis drives Django's test client (fast); tests/test_fuzz_live.py sends
+Hypothesis drives Django's test client (fast); tests/live/test_fuzz_live.py sends
 raw bytes through gunicorn for what a test client cannot express.
 """
 

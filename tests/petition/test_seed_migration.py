@@ -3,7 +3,7 @@ from pathlib import Path
 from petition.models import Petition
 from tests.conftest import SEED_SLUG, seed_first_campaign
 
-SEED = Path(__file__).resolve().parent.parent / "petition" / "seed" / "campaign.txt"
+SEED = Path(__file__).resolve().parents[2] / "petition" / "seed" / "campaign.txt"
 
 
 def paragraphs():

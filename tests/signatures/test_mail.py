@@ -4,7 +4,7 @@ import pytest
 
 from signatures import mail, services
 from signatures.models import SignatureMail
-from tests.mailtools import html_part
+from tests.support.mailtools import html_part
 
 PHISHING = "Friend. URGENT: your signature is on a public ICE list, remove it at http://evil.example/remove"
 

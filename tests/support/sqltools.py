@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.mailtools import without_csrf_token
+from tests.support.mailtools import without_csrf_token
 
 
 @contextmanager

@@ -18,8 +18,8 @@ from signatures.mail import send_signature_mail
 from signatures.models import Signature, SignatureMail, SignerRequest, ZipDistrict
 from signatures.tasks import process_signer_request
 from tests.conftest import form_fields
-from tests.mailtools import store_queued_signatures
-from tests.sqltools import recorded_sql
+from tests.support.mailtools import store_queued_signatures
+from tests.support.sqltools import recorded_sql
 
 
 def sign(client, petition, signer_data, **overrides):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ops.scheduler import Job, Scheduler, delete_old_backups, jobs
-from tests import live
+from tests.support import live
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -16,7 +16,7 @@ import sys
 import pytest
 import yaml
 
-from tests.live import BASE_DIR, free_port, gunicorn
+from tests.support.live import BASE_DIR, free_port, gunicorn
 
 DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
 COMPOSE = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())

@@ -7,8 +7,8 @@ from django.core import mail
 
 from signatures.counting import count_for
 from signatures.models import Signature
-from tests.live import Browserless, collect_static, gunicorn
-from tests.mailtools import link, run_worker
+from tests.support.live import Browserless, collect_static, gunicorn
+from tests.support.mailtools import link, run_worker
 
 
 def post_form(browser, path, data=None):

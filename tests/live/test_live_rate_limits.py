@@ -7,7 +7,7 @@ import pytest
 import redis
 
 from signatures.models import Signature
-from tests.live import Browserless, collect_static, create_cache_table, gunicorn
+from tests.support.live import Browserless, collect_static, create_cache_table, gunicorn
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from signatures.models import Signature
-from tests.live import BASE_DIR
+from tests.support.live import BASE_DIR
 
 LOCALE = BASE_DIR / "locale" / "es" / "LC_MESSAGES"
 

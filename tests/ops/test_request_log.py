@@ -9,8 +9,8 @@ import time
 import pytest
 
 from ops.request_log import JsonFormatter, RequestIdFilter
-from tests.live import gunicorn
-from tests.test_settings import run_settings
+from tests.support.live import gunicorn
+from tests.config.test_settings import run_settings
 
 
 @pytest.mark.django_db

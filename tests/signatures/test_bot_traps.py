@@ -12,7 +12,7 @@ from signatures.abuse import form_started_token, ip_hash, seconds_since_started,
 from signatures.counting import count_for
 from signatures.models import Signature
 from tests.conftest import form_fields
-from tests.mailtools import link, press_confirm, run_worker, store_queued_signatures
+from tests.support.mailtools import link, press_confirm, run_worker, store_queued_signatures
 
 
 def post(petition, data, **extra):

@@ -3,7 +3,7 @@
 The production template as the nginx image runs it: rendered with DOMAIN, the
 files compose.yaml mounts placed where it mounts them (under a root folder of
 its own), a self-signed certificate for DOMAIN. Only the listening ports, the
-upstream address and that root differ. Used by tests/test_proxy.py and
+upstream address and that root differ. Used by tests/ops/test_proxy.py and
 bench/proxy.py.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.live import BASE_DIR
+from tests.support.live import BASE_DIR
 
 DOMAIN = "petition.test"
 COMPOSE = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())

@@ -8,7 +8,7 @@ import pytest
 
 from signatures.counting import count_for, recount
 from signatures.models import Signature
-from tests.live import Browserless, collect_static, gunicorn
+from tests.support.live import Browserless, collect_static, gunicorn
 
 SIGNERS = 12
 

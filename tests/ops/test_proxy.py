@@ -1,6 +1,6 @@
 """The proxy in front of the site (compose.yaml's "proxy": ops/nginx/), on a local nginx.
 
-The production template runs as the nginx image runs it (tests/nginx.py), in
+The production template runs as the nginx image runs it (tests/support/nginx.py), in
 front of the real site under gunicorn, which trusts one proxy as compose.yaml
 sets it.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import nginx
-from tests.live import Browserless, Server, collect_static, free_port, gunicorn
+from tests.support import nginx
+from tests.support.live import Browserless, Server, collect_static, free_port, gunicorn
 
 
 @dataclass

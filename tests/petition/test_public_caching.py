@@ -16,7 +16,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from petition.http import cached_publicly
+from petition.caching import cached_publicly
 from signatures import services
 from tests.conftest import public_comment
 from signatures.models import Signature
@@ -215,7 +215,7 @@ def test_a_per_visitor_response_is_neither_kept_nor_marked_public(settings, micr
         request = RequestFactory().get("/per-visitor/")
         SessionMiddleware(lambda r: None).process_request(request)
         MessageMiddleware(lambda r: None).process_request(request)
-        with caplog.at_level(logging.WARNING, logger="petition.http"):
+        with caplog.at_level(logging.WARNING, logger="petition.caching"):
             response = wrapped(request)
         assert response.status_code == 200
         assert "public" not in response["Cache-Control"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from signatures import services
 from signatures.counting import count_for
 from signatures.models import Signature
-from tests.mailtools import run_worker
+from tests.support.mailtools import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHANGELIST = reverse("admin:signatures_signature_changelist")
