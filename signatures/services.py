@@ -198,8 +198,8 @@ def _insert(signature: Signature) -> bool:
     # Each value as Django's own INSERT prepares it (get_db_prep_save), but
     # without pre_save: created_at is when the attempt was made (signed_at),
     # which auto_now_add's pre_save would replace with the time of the INSERT.
-    params = [field.get_db_prep_save(getattr(signature, field.attname), connection) for field in fields]
-    params.append(places.zip5(signature.postal_code, str(signature.country)))
+    values = {field.attname: field.get_db_prep_save(getattr(signature, field.attname), connection) for field in fields}
+    params = [*values.values(), places.zip5(values["postal_code"], values["country"])]
     if signature.is_counted:
         sql, params = counting.with_increment(sql, params, petition_id=signature.petition_id)
     with connection.cursor() as cursor:
