@@ -165,10 +165,13 @@ def _new_signature(
 
 def _queue_attempt(attempt: Signature, *, flagged: bool) -> None:
     """Leave a signing attempt to the worker, which looks its address up: only its owner hears of it."""
-    values = attempt.__dict__  # the cleaned values, as _insert sends them
+    # The cleaned values, as plain JSON values (the country as its code).
+    choices = {
+        name: Signature._meta.get_field(name).get_prep_value(getattr(attempt, name)) for name in ATTEMPT_FIELDS
+    }
     _queue_request(
         petition=attempt.petition, email=attempt.email, kind=SignerRequest.Kind.SIGNED,
-        attempt={**{field: values[field] for field in ATTEMPT_FIELDS}, "flagged": flagged},
+        attempt={**choices, "flagged": flagged},
     )
 
 
@@ -191,15 +194,12 @@ def _insert(signature: Signature) -> bool:
     a signature that counts adds its +1 to a count shard in the same statement
     (counting.with_increment): outside a transaction, signing is one round trip.
     """
-    attnames, sql = _insert_statement()
-    # The instance's own values, as they are: signature_create set each one,
-    # and full_clean turned the caller's into their Python types, which are
-    # what the database takes (str, bool, int, an aware datetime or None).
-    # Django's pre_save and get_db_prep_save per field would give the same
-    # values (a test checks) at several times the cost.
-    values = signature.__dict__
-    params = [values[attname] for attname in attnames]
-    params.append(places.zip5(values["postal_code"], values["country"]))
+    fields, sql = _insert_statement()
+    # Each value as Django's own INSERT prepares it (get_db_prep_save), but
+    # without pre_save: created_at is when the attempt was made (signed_at),
+    # which auto_now_add's pre_save would replace with the time of the INSERT.
+    values = {field.attname: field.get_db_prep_save(getattr(signature, field.attname), connection) for field in fields}
+    params = [*values.values(), places.zip5(values["postal_code"], values["country"])]
     if signature.is_counted:
         sql, params = counting.with_increment(sql, params, petition_id=signature.petition_id)
     with connection.cursor() as cursor:
@@ -208,29 +208,44 @@ def _insert(signature: Signature) -> bool:
     if row is None:
         return False
     signature.pk, signature.district, signature.district_split = row
+    # What Model.save() sets on the instance it inserted: it is now a saved row.
     signature._state.adding, signature._state.db = False, connection.alias
     return True
 
 
-@functools.cache
-def _insert_statement() -> tuple[list[str], str]:
-    """The attribute names of the fields _insert sends, and its SQL.
+# The columns of a new signature's row, written out: the INSERT owns its
+# column list, and a test fails when a field of Signature is missing from it.
+# Each is also its field's attribute name (no field sets db_column). The id
+# is the database's; the two PLACE_COLUMNS come from the ZIP table inside the
+# statement (places.DISTRICT_SQL); every other value is the instance's.
+INSERT_COLUMNS = (
+    "petition_id", "name", "email", "email_canonical", "postal_code", "country", "city", "region",
+    "comment", "public", "comment_hidden", "opt_in", "language", "source", "status", "created_at",
+    "confirmed_at", "status_changed_at", "status_changed_by_id", "status_reason", "ip_hash",
+    "user_agent_family", "fill_seconds", "email_domain", "email_disposable", "anonymised_at",
+)
+PLACE_COLUMNS = ("district", "district_split")
 
-    The SQL is built once per process, so it is the same text every time,
-    which is also what lets the connection prepare the statement (settings:
-    DATABASES OPTIONS prepare_threshold).
+
+@functools.cache
+def _insert_statement() -> tuple[list, str]:
+    """The fields of INSERT_COLUMNS, and the SQL of _insert.
+
+    Built once per process, so the SQL is the same text every time, which is
+    also what lets the connection prepare the statement (settings: DATABASES
+    OPTIONS prepare_threshold).
     """
-    from_place = ("district", "district_split")
-    columns = [field for field in Signature._meta.local_concrete_fields if not field.primary_key]
+    fields = [Signature._meta.get_field(attname) for attname in INSERT_COLUMNS]
     quote = connection.ops.quote_name
-    values = ", ".join(f"place.{f.attname}" if f.attname in from_place else "%s" for f in columns)
+    columns = ", ".join(quote(column) for column in (*INSERT_COLUMNS, *PLACE_COLUMNS))
+    values = ", ".join(["%s"] * len(INSERT_COLUMNS) + [f"place.{column}" for column in PLACE_COLUMNS])
     sql = (
-        f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
+        f"INSERT INTO {quote(Signature._meta.db_table)} ({columns}) "
         f"SELECT {values} FROM ({places.DISTRICT_SQL}) AS place "
         f"ON CONFLICT ON CONSTRAINT {UNIQUE_PER_PERSON} DO NOTHING "
-        f"RETURNING {quote(Signature._meta.pk.column)}, district, district_split"
+        f"RETURNING id, district, district_split"
     )
-    return [f.attname for f in columns if f.attname not in from_place], sql
+    return fields, sql
 
 
 def _queue_mail(signature: Signature, *, kind, cause) -> bool:

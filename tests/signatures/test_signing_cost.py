@@ -102,6 +102,16 @@ def test_the_signing_statement_is_prepared_once_the_connection_has_run_it_a_few_
         assert cursor.fetchone()[0] == 1
 
 
+def test_the_insert_names_every_column_of_a_signature():
+    # The INSERT's columns are written out in services: a field added to
+    # Signature without a column there would silently stay at its default.
+    concrete = [field for field in Signature._meta.get_fields() if field.concrete and not field.primary_key]
+    listed = [*services.INSERT_COLUMNS, *services.PLACE_COLUMNS]
+    assert sorted(listed) == sorted(field.column for field in concrete)
+    assert sorted(listed) == sorted(field.attname for field in concrete)
+    assert len(set(listed)) == len(listed)
+    assert Signature._meta.pk.column == "id"  # what the INSERT returns
+
 
 @pytest.mark.parametrize("overrides", [
     {},
@@ -109,8 +119,8 @@ def test_the_signing_statement_is_prepared_once_the_connection_has_run_it_a_few_
     {"flagged": True, "fill_seconds": 2, "source": "wa", "language": "es", "ip_hash": "ab" * 32},
 ])
 def test_the_insert_sends_what_djangos_own_field_preparation_would(petition, signer_data, overrides):
-    # _insert sends the instance's values as they are, where Django would send
-    # each field's pre_save and get_db_prep_save: they must be the same.
+    # _insert prepares each value as Django's INSERT does, without pre_save
+    # (created_at is the attempt's time): pre_save must change nothing else.
     sent = []
 
     def keep(execute, sql, params, many, context):
@@ -119,16 +129,26 @@ def test_the_insert_sends_what_djangos_own_field_preparation_would(petition, sig
 
     with connection.execute_wrapper(keep):
         result = services.signature_create(petition=petition, **{**signer_data(), **overrides})
-    attnames, _sql = services._insert_statement()
-    fields = [field for field in Signature._meta.local_concrete_fields if field.attname in attnames]
-    assert [field.attname for field in fields] == attnames
+    fields = [Signature._meta.get_field(name) for name in services.INSERT_COLUMNS]
     prepared = [
         field.get_db_prep_save(field.pre_save(result.signature, add=False), connection) for field in fields
     ]
-    assert sent[0][: len(attnames)] == prepared
+    assert sent[0][: len(fields)] == prepared
     stored = Signature.objects.get(pk=result.signature.pk)
     made = result.signature
-    assert [getattr(stored, name) for name in attnames] == [getattr(made, name) for name in attnames]
+    assert [getattr(stored, field.attname) for field in fields] == [getattr(made, field.attname) for field in fields]
+
+
+def test_a_queued_attempt_keeps_plain_values_that_sign_as_given(make_petition, signer_data):
+    petition = make_petition(requires_confirmation=True)
+    choices = {**signer_data(country="CA", postal_code="k1a 0b1"), "public": True, "fill_seconds": 12}
+    services.signature_submit(petition=petition, **choices)
+    attempt = SignerRequest.objects.get(petition=petition).attempt
+    assert attempt["country"] == "CA" and attempt["postal_code"] == "K1A 0B1"
+    assert (attempt["public"], attempt["fill_seconds"], attempt["flagged"]) == (True, 12, False)
+    store_queued_signatures()
+    signature = Signature.objects.get(petition=petition)
+    assert (signature.country, signature.postal_code, signature.fill_seconds) == ("CA", "K1A 0B1", 12)
 
 
 # Its own transactions, as in production (a test's would add savepoints with names of their own).
