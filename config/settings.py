@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.embedded_db import data_dir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -40,7 +42,7 @@ def envlist(name: str, default: str = "") -> list[str]:
 DEBUG = envbool("DEBUG")
 
 # The embedded database and the key `make run` writes live here.
-DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
+DATA_DIR = data_dir()
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # On a checkout that `make run` set up, manage.py commands use the key it
@@ -127,13 +129,17 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL when set, otherwise the embedded PostgreSQL in DATA_DIR.
-if os.environ.get("DATABASE_URL"):
-    DATABASE_URL = os.environ["DATABASE_URL"]
-else:
-    from config.embedded_db import database_url
-
-    DATABASE_URL = database_url(DATA_DIR)
+# Database: DATABASE_URL, always. Importing settings starts nothing: on a
+# checkout, bin/run, bin/test and manage.py start the embedded PostgreSQL in
+# DATA_DIR when DATABASE_URL is unset, and set it (config/embedded_db.py).
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. Point it at PostgreSQL "
+        "(postgresql://USER:PASSWORD@HOST:5432/NAME), or use the embedded PostgreSQL of a "
+        "checkout, which these start when DATABASE_URL is unset: `make run` (serve the site), "
+        "`make test` (the tests), `.venv/bin/python manage.py COMMAND` (a command)."
+    )
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,

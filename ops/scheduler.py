@@ -3,9 +3,13 @@
 compose.yaml runs it as a service of its own, so a deployment needs no cron on
 the host or in the image. Each job is a management command run in a process of
 its own, so a job that fails, hangs or leaks memory cannot stop the others or
-the scheduler; jobs run side by side (a long backup does not hold up the mail),
+the scheduler; jobs run side by side (a long purge does not hold up the mail),
 but never two runs of the same job at once. Each run logs one line with its
 exit status and what the command printed.
+
+The nightly backup is not one of these jobs: it needs a pg_dump at least as new
+as the database server, which the site's image does not carry, so compose runs
+ops/postgres/nightly-backup in the postgres image instead.
 """
 
 import logging
@@ -15,7 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
@@ -26,21 +29,16 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-# Nightly dumps kept in the backup folder; older ones are deleted after each
-# successful backup (a dump holds every signer's address: README, "Backups").
-BACKUPS_KEPT = 14
-
 
 @dataclass(frozen=True)
 class Job:
     name: str
-    # manage.py's arguments for a run starting at the given time.
-    arguments: Callable[[datetime], list[str]]
+    # manage.py's arguments.
+    arguments: tuple[str, ...]
     timeout: timedelta
     every: timedelta | None = None
     # Local time in settings.TIME_ZONE, the organizers' day.
     daily_at: time_of_day | None = None
-    after_success: Callable[[], None] | None = None
 
     def first_run(self, now: datetime) -> datetime:
         # A job on an interval runs at start-up too: after a restart, mail that
@@ -60,40 +58,21 @@ class Job:
             day += timedelta(days=1)
 
 
-def jobs(*, backup_dir: Path) -> list[Job]:
-    """What README asks to schedule in production."""
-
-    def backup_file(now: datetime) -> list[str]:
-        return ["backup", str(backup_dir / f"petitions-{now:%Y-%m-%d}.dump")]
-
-    return [
-        Job("requeue_mail", lambda now: ["requeue_mail"], every=timedelta(minutes=5), timeout=timedelta(minutes=5)),
-        Job("purge_pending", lambda now: ["purge_pending"], daily_at=time_of_day(2, 0), timeout=timedelta(hours=1)),
-        Job(
-            "anonymise_closed", lambda now: ["anonymise_closed"],
-            daily_at=time_of_day(2, 15), timeout=timedelta(hours=1),
-        ),
-        Job(
-            "backup", backup_file, daily_at=time_of_day(3, 0), timeout=timedelta(hours=3),
-            after_success=lambda: delete_old_backups(backup_dir),
-        ),
-    ]
+# What README asks to schedule in production.
+JOBS = [
+    Job("requeue_mail", ("requeue_mail",), every=timedelta(minutes=5), timeout=timedelta(minutes=5)),
+    Job("purge_pending", ("purge_pending",), daily_at=time_of_day(2, 0), timeout=timedelta(hours=1)),
+    Job("anonymise_closed", ("anonymise_closed",), daily_at=time_of_day(2, 15), timeout=timedelta(hours=1)),
+]
 
 
-def delete_old_backups(backup_dir: Path, keep: int = BACKUPS_KEPT) -> None:
-    # The dated names sort by date.
-    for old in sorted(backup_dir.glob("petitions-*.dump"))[:-keep]:
-        old.unlink()
-        logger.info("backup: deleted %s, older than the %d kept", old.name, keep)
-
-
-def run(job: Job, started: datetime) -> None:
+def run(job: Job) -> None:
     """Run one job to its end (or its time limit) and log one line about it."""
-    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *job.arguments(started)]
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *job.arguments]
     clock = time.monotonic()
     # Its log lines and errors (stderr) go straight to the service's log; what
     # it prints as its result goes on the line below. A session of its own, so
-    # that at its time limit what it started (pg_dump) is killed with it.
+    # that at its time limit what it started is killed with it.
     with subprocess.Popen(
         command, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True, start_new_session=True,
     ) as process:
@@ -109,8 +88,6 @@ def run(job: Job, started: datetime) -> None:
     level = logging.INFO if process.returncode == 0 else logging.ERROR
     logger.log(level, "%s: exit status %d after %.1fs%s", job.name, process.returncode, seconds,
                f": {printed}" if printed else "")
-    if process.returncode == 0 and job.after_success:
-        job.after_success()
 
 
 class Scheduler:
@@ -130,7 +107,7 @@ class Scheduler:
             if previous is not None and previous.is_alive():
                 logger.warning("%s: still running from its last start, this run is skipped", job.name)
                 continue
-            thread = threading.Thread(target=run, args=(job, now), name=job.name, daemon=True)
+            thread = threading.Thread(target=run, args=(job,), name=job.name, daemon=True)
             thread.start()
             self.running[job.name] = thread
             started.append(thread)

