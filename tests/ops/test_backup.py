@@ -12,6 +12,7 @@ from ops import backup
 from signatures import services
 from signatures.counting import count_for
 from signatures.models import CountShard, Signature
+from tests.support.factories import make_signature, make_signatures
 
 
 @pytest.fixture
@@ -22,24 +23,17 @@ def scratch_database():
         cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def sign(petition, signer_data, n, **kw):
-    return services.signature_create(
-        petition=petition, **signer_data(name=f"Signer {n}", email=f"s{n}@example.org"), **kw
-    ).signature
-
-
+# pg_dump, another process, dumps only what the test has committed.
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_with_the_same_signatures_and_counts(
-    make_petition, signer_data, admin_user, tmp_path, scratch_database
+    make_petition, admin_user, tmp_path, scratch_database
 ):
     open_petition = make_petition(goal=10)
     confirming = make_petition(requires_confirmation=True)
-    for n in range(5):
-        sign(open_petition, signer_data, n)
-    struck = sign(open_petition, signer_data, 99)
+    make_signatures(open_petition, 5)
+    struck = make_signature(open_petition, email="struck@example.org")
     services.signature_strike(signature=struck, by=admin_user, reason="duplicate person")
-    for n in range(3):
-        sign(confirming, signer_data, n)
+    make_signatures(confirming, 3, confirmed=False)
     services.signature_confirm(signature=Signature.objects.filter(petition=confirming).first())
 
     dump_file = tmp_path / "petitions.dump"
