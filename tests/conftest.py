@@ -8,12 +8,16 @@ from django.test import Client
 from django.utils import translation
 
 from petition.models import Petition
-from tests.support import factories
+
+# The helpers' asserts explain their failures as a test's do.
+pytest.register_assert_rewrite("tests.support")
+
+from tests.support import factories  # noqa: E402
 
 # Engineer C's tests/petition/test_public_caching.py and P's tests/signatures/test_signing_cost.py
 # import form_fields and public_comment from here: once their branches are merged, they import
 # them from tests.support.factories and these lines go.
-from tests.support.factories import form_fields  # noqa: F401
+from tests.support.factories import form_fields  # noqa: E402,F401
 
 
 def public_comment(petition, signer_data, comment="Keep families together", **overrides):

@@ -63,7 +63,7 @@ def test_a_backup_restores_with_the_same_signatures_and_counts(
     assert count_for(open_petition) == 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_restore_refuses_a_database_that_has_tables(tmp_path):
     dump_file = tmp_path / "petitions.dump"
     call_command("backup", dump_file)

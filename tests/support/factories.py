@@ -92,4 +92,5 @@ def sign(client, petition, **fields):
     The URL is reversed in the active language (translation.override("es")
     signs on the Spanish page).
     """
-    return client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **signer_data(**fields)))
+    data = form_fields(petition, **signer_data(**fields))
+    return client.post(reverse("petition:sign", args=[petition.slug]), data)
