@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test reliability install install-embedded install-dev lock clean chromium nginx bench oracle
+.PHONY: run test test-fast reliability install install-embedded install-dev lock clean chromium nginx bench oracle
 
 # uv itself, at the version and hashes requirements/tools.txt pins.
 $(UV):
@@ -66,6 +66,11 @@ nginx:
 
 test: install-dev chromium nginx
 	bin/test $(ARGS)
+
+# The suite without the tests that start servers or a browser (markers live, e2e,
+# reliability: pyproject.toml); `make test` and CI run everything.
+test-fast: install-dev
+	bin/test -m "not live and not e2e and not reliability" $(ARGS)
 
 # Only the soak and fault tests (also part of `make test`); SOAK_SECONDS=600 for a longer soak.
 reliability: install-dev

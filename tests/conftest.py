@@ -1,20 +1,41 @@
-import importlib
-import itertools
-import time
 import uuid
+from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 
 from petition.models import Petition
-from signatures import services
-from signatures.abuse import form_started_token
 
-_slugs = itertools.count()
+# The helpers' asserts explain their failures as a test's do.
+pytest.register_assert_rewrite("tests.support")
+
+from tests.support import factories  # noqa: E402
+
+# Engineer C's tests/petition/test_public_caching.py and P's tests/signatures/test_signing_cost.py
+# import form_fields and public_comment from here: once their branches are merged, they import
+# them from tests.support.factories and these lines go.
+from tests.support.factories import form_fields  # noqa: E402,F401
+
+
+def public_comment(petition, signer_data, comment="Keep families together", **overrides):
+    return factories.public_comment(petition, **signer_data(comment=comment, **overrides))
+
+
+# The tests that start servers (gunicorn, nginx, a browser) are marked by their directory
+# (a module elsewhere that starts one marks itself `live`); `make test-fast` leaves them out.
+TESTS = Path(__file__).parent
+MARKED_DIRECTORIES = {"live": pytest.mark.live, "e2e": pytest.mark.e2e, "reliability": pytest.mark.reliability}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.is_relative_to(TESTS):
+            marker = MARKED_DIRECTORIES.get(item.path.relative_to(TESTS).parts[0])
+            if marker:
+                item.add_marker(marker)
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +60,6 @@ def own_rate_limit_counters(settings):
     settings.RATELIMIT_CACHE_PREFIX = f"rl:test:{uuid.uuid4().hex}:"
 
 
-def form_fields(petition, **overrides) -> dict:
-    """The hidden fields a browser sends back with a petition's sign form, shown a minute ago."""
-    return {"started": form_started_token(petition, time.time() - 60), "website": "", **overrides}
-
-
 @pytest.fixture(autouse=True)
 def no_microcache(settings):
     """Tests read the count right after signing (tests/petition/test_public_caching.py turns it on)."""
@@ -52,37 +68,12 @@ def no_microcache(settings):
 
 @pytest.fixture
 def make_petition(db):
-    def make(**overrides) -> Petition:
-        n = next(_slugs)
-        fields = {
-            "slug": f"test-petition-{n}",
-            "title": f"Test petition {n}",
-            "body": "Please sign.",
-            "goal": 100,
-            "status": Petition.Status.OPEN,
-            "requires_confirmation": False,
-        }
-        fields.update(overrides)
-        return Petition.objects.create(**fields)
-
-    return make
+    return factories.make_petition
 
 
 @pytest.fixture
 def petition(make_petition):
     return make_petition()
-
-
-SEED_SLUG = "protect-migrant-children-and-families"
-
-
-def seed_first_campaign():
-    """Run the data migration that loads the first campaign, with today's models.
-
-    A historical model would lack the columns added after the migration,
-    which the table may require.
-    """
-    importlib.import_module("petition.migrations.0002_first_campaign").seed(apps, None)
 
 
 @pytest.fixture
@@ -92,25 +83,14 @@ def seeded_petition(db):
     Transactional tests empty every table after they run, the migration's
     row with them, so tests that read the seed cannot rely on running first.
     """
-    Petition.objects.filter(slug=SEED_SLUG).delete()
-    seed_first_campaign()
-    return Petition.objects.get(slug=SEED_SLUG)
+    Petition.objects.filter(slug=factories.SEED_SLUG).delete()
+    factories.seed_first_campaign()
+    return Petition.objects.get(slug=factories.SEED_SLUG)
 
 
 @pytest.fixture
 def signer_data():
-    def data(**overrides) -> dict:
-        fields = {
-            "name": "María José Pérez",
-            "email": "maria@example.org",
-            "postal_code": "78205",
-            "country": "US",
-            "comment": "",
-        }
-        fields.update(overrides)
-        return fields
-
-    return data
+    return factories.signer_data
 
 
 @pytest.fixture
@@ -126,7 +106,3 @@ def microcache(settings):
     yield
     caches["fragments"].clear()
 
-
-def public_comment(petition, signer_data, comment="Keep families together", **overrides):
-    """A counted signature whose signer chose to show their name and comment."""
-    return services.signature_create(petition=petition, **signer_data(comment=comment, **overrides), public=True).signature

@@ -19,6 +19,7 @@ from ops import backup
 from signatures import services
 from signatures.counting import count_for
 from signatures.models import CountShard, Signature
+from tests.support.factories import make_signature, make_signatures
 from tests.support.live import BASE_DIR
 
 
@@ -30,24 +31,17 @@ def scratch_database():
         cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def sign(petition, signer_data, n, **kw):
-    return services.signature_create(
-        petition=petition, **signer_data(name=f"Signer {n}", email=f"s{n}@example.org"), **kw
-    ).signature
-
-
+# pg_dump, another process, dumps only what the test has committed.
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_with_the_same_signatures_and_counts(
-    make_petition, signer_data, admin_user, tmp_path, scratch_database
+    make_petition, admin_user, tmp_path, scratch_database
 ):
     open_petition = make_petition(goal=10)
     confirming = make_petition(requires_confirmation=True)
-    for n in range(5):
-        sign(open_petition, signer_data, n)
-    struck = sign(open_petition, signer_data, 99)
+    make_signatures(open_petition, 5)
+    struck = make_signature(open_petition, email="struck@example.org")
     services.signature_strike(signature=struck, by=admin_user, reason="duplicate person")
-    for n in range(3):
-        sign(confirming, signer_data, n)
+    make_signatures(confirming, 3, confirmed=False)
     services.signature_confirm(signature=Signature.objects.filter(petition=confirming).first())
 
     dump_file = tmp_path / "petitions.dump"
@@ -77,7 +71,7 @@ def test_a_backup_restores_with_the_same_signatures_and_counts(
     assert count_for(open_petition) == 5
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_restore_refuses_a_database_that_has_tables(tmp_path):
     dump_file = tmp_path / "petitions.dump"
     call_command("backup", dump_file)
@@ -112,11 +106,10 @@ def nightly_backup(*arguments, backup_dir, **env):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_nightly_backup_restores_and_only_the_newest_14_are_kept(
-    make_petition, signer_data, tmp_path, scratch_database
+    make_petition, tmp_path, scratch_database
 ):
     petition = make_petition()
-    for n in range(3):
-        sign(petition, signer_data, n)
+    make_signatures(petition, 3)
     for day in range(1, 17):
         (tmp_path / f"petitions-2026-10-{day:02}.dump").write_bytes(b"an older night")
     (tmp_path / "keep-me.txt").write_text("not a nightly dump")

@@ -152,6 +152,7 @@ def test_the_image_serves_with_the_repos_gunicorn_config_on_all_interfaces():
     assert config["bind"].startswith("0.0.0.0:")
 
 
+@pytest.mark.live
 def test_the_images_health_check_passes_on_a_live_site_and_fails_on_a_dead_one():
     (healthcheck,) = instructions("HEALTHCHECK")
     command = json.loads(healthcheck.split("CMD ", 1)[1])

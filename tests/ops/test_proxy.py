@@ -15,6 +15,8 @@ import pytest
 from tests.support import nginx
 from tests.support.live import Browserless, Server, collect_static, free_port, gunicorn
 
+pytestmark = pytest.mark.live
+
 
 @dataclass
 class Proxy:

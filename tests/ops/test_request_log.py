@@ -89,6 +89,7 @@ def test_an_unknown_log_format_is_refused_at_startup():
     assert "LOG_FORMAT must be plain or json" in result.stderr
 
 
+@pytest.mark.live
 def test_gunicorn_logs_an_invalid_request_without_the_client_address():
     # Without Redis, so that no line names a server on this host either.
     with gunicorn(workers=1, ready_path="/healthz", env={"REDIS_URL": ""}) as server:

@@ -1,16 +1,11 @@
 import re
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 
 from signatures import services
 from signatures.models import Signature
-from tests.conftest import form_fields
-
-
-def sign(client, petition, data, **extra):
-    return client.post(reverse("petition:sign", args=[petition.slug]), data, **extra)
+from tests.support.factories import sign
 
 
 def test_it_shows_public_counted_signers_by_first_name_and_last_initial_only(client, make_petition, signer_data):
@@ -56,24 +51,24 @@ def test_recent_signers_come_ten_to_a_page(client, make_petition, signer_data):
     assert garbage.status_code == 200 and "Signer11 L." in garbage.content.decode()
 
 
-def test_the_share_code_in_the_link_is_carried_into_the_form_and_stored(client, petition, signer_data):
+def test_the_share_code_in_the_link_is_carried_into_the_form_and_stored(client, petition):
     html = client.get(petition.get_absolute_url() + "?src=wa").content.decode()
     assert '<input type="hidden" name="source" value="wa" id="id_source">' in html
-    sign(client, petition, signer_data(source="wa"))
+    sign(client, petition, source="wa")
     assert Signature.objects.get().source == "wa"
 
 
-def test_a_malformed_share_code_is_dropped_not_an_error(client, make_petition, signer_data):
+def test_a_malformed_share_code_is_dropped_not_an_error(client, make_petition):
     petition = make_petition()
     html = client.get(petition.get_absolute_url() + "?src=<script>").content.decode()
     assert 'name="source" id="id_source"' in html and "&lt;script" not in html
-    response = sign(client, petition, signer_data(source="x" * 500))
+    response = sign(client, petition, source="x" * 500)
     assert response.status_code == 302
     assert Signature.objects.get().source == ""
 
 
-def test_errors_are_tied_to_their_fields_and_the_title_says_so(client, petition, signer_data):
-    response = sign(client, petition, signer_data(email="nope", postal_code="1"))
+def test_errors_are_tied_to_their_fields_and_the_title_says_so(client, petition):
+    response = sign(client, petition, email="nope", postal_code="1")
     html = response.content.decode()
     assert response.status_code == 400
     assert re.search(r"<title>Error: ", html)
@@ -137,7 +132,7 @@ def test_the_wall_shows_no_more_than_the_box_promises(client, petition, signer_d
         signer_data(name="María José Pérez Gómez", comment="Por las familias."),
         signer_data(name="Ana Lucía Torres", email="ana@example.org", postal_code="06600", country="MX"),
     ]:
-        assert sign(client, petition, {**data, **form_fields(petition, public="on")}).status_code == 302
+        assert sign(client, petition, **data, public="on").status_code == 302
     html = wall(client.get(petition.get_absolute_url()).content.decode())
     # US: first name, last initial, the ZIP's city and state, the comment.
     assert "<strong>María G.</strong>" in html and "San Antonio, TX" in html and "Por las familias." in html

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 
 from signatures import services
 from signatures.models import ZipDistrict
+from tests.support.factories import make_signature
 
 # The layout of the Census Bureau's national relationship file for the 119th
 # Congress (tab20_cd11920_zcta520_natl.txt): a byte-order mark, a header, pipes.
@@ -81,15 +82,11 @@ def test_signatures_get_their_district_at_signing_once_districts_are_loaded(
     assert (split.district, split.district_split) == ("", True)
 
 
-def test_loading_districts_updates_the_signatures_already_stored(petition, signer_data, tmp_path):
-    def sign(email, zip_code, country="US"):
-        return services.signature_create(
-            petition=petition, **signer_data(email=email, postal_code=zip_code, country=country)
-        ).signature
-
-    one, split, gone, abroad = sign("a@x.org", "78205"), sign("b@x.org", "78209"), sign("c@x.org", "99501"), sign(
-        "d@x.org", "78205", country="MX"
-    )
+def test_loading_districts_updates_the_signatures_already_stored(petition, tmp_path):
+    one = make_signature(petition, email="a@x.org", postal_code="78205")
+    split = make_signature(petition, email="b@x.org", postal_code="78209")
+    gone = make_signature(petition, email="c@x.org", postal_code="99501")
+    abroad = make_signature(petition, email="d@x.org", postal_code="78205", country="MX")
     call_command("load_districts", str(write_file(tmp_path, SAMPLE)))
     # A later file in which 99501 moved and 78209 lies in one district only.
     call_command("load_districts", str(write_file(tmp_path, [row("4820", "78205"), row("4821", "78209")])))

@@ -11,6 +11,7 @@ from signatures import services
 from signatures.admin_lists import CappedCountPaginator
 from signatures.counting import count_for
 from signatures.models import Signature
+from tests.support.factories import make_signatures
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")
 
@@ -22,23 +23,14 @@ def boss(db, client):
     return user
 
 
-def sign_many(petition, signer_data, n, start=0, **fields):
-    return [
-        services.signature_create(
-            petition=petition, **signer_data(name=f"Signer {i}", email=f"s{i}@example.org", **fields)
-        ).signature
-        for i in range(start, start + n)
-    ]
-
-
 def names(response) -> list[str]:
     return sorted(s.name for s in response.context["cl"].result_list)
 
 
 def test_striking_from_the_list_asks_for_a_reason_then_records_it_and_lowers_the_count(
-    client, boss, petition, signer_data
+    client, boss, petition
 ):
-    signatures = sign_many(petition, signer_data, 3)
+    signatures = make_signatures(petition, 3)
     picked = {"action": "strike_selected", "_selected_action": [signatures[0].pk, signatures[1].pk]}
 
     page = client.post(CHANGELIST, picked)
@@ -61,8 +53,8 @@ def test_striking_from_the_list_asks_for_a_reason_then_records_it_and_lowers_the
     assert entry.user == boss and "Same person twice" in entry.get_change_message()
 
 
-def test_restoring_from_the_list_puts_them_back_in_the_count(client, boss, petition, signer_data):
-    signatures = sign_many(petition, signer_data, 2)
+def test_restoring_from_the_list_puts_them_back_in_the_count(client, boss, petition):
+    signatures = make_signatures(petition, 2)
     for signature in signatures:
         services.signature_strike(signature=signature, by=boss, reason="Looked fake")
     assert count_for(petition) == 0
@@ -74,10 +66,10 @@ def test_restoring_from_the_list_puts_them_back_in_the_count(client, boss, petit
     assert (restored.status, restored.status_reason) == (Signature.Status.CONFIRMED, "Checked by phone")
 
 
-def test_striking_every_matching_signature_follows_the_filters(client, boss, make_petition, signer_data):
+def test_striking_every_matching_signature_follows_the_filters(client, boss, make_petition):
     one, two = make_petition(), make_petition()
-    sign_many(one, signer_data, 3)
-    sign_many(two, signer_data, 2)
+    make_signatures(one, 3)
+    make_signatures(two, 2)
     client.post(CHANGELIST + f"?petition__id__exact={one.pk}", {
         "action": "strike_selected", "select_across": "1",
         "_selected_action": [Signature.objects.filter(petition=one).first().pk], "reason": "Bot wave",
@@ -85,8 +77,8 @@ def test_striking_every_matching_signature_follows_the_filters(client, boss, mak
     assert (count_for(one), count_for(two)) == (0, 2)
 
 
-def test_staff_who_may_only_look_cannot_strike(client, petition, signer_data):
-    signature = sign_many(petition, signer_data, 1)[0]
+def test_staff_who_may_only_look_cannot_strike(client, petition):
+    signature = make_signatures(petition, 1)[0]
     viewer = User.objects.create_user("viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_signature"))
     client.force_login(viewer)
@@ -95,8 +87,8 @@ def test_staff_who_may_only_look_cannot_strike(client, petition, signer_data):
     assert count_for(petition) == 1
 
 
-def test_personal_fields_cannot_be_edited(client, boss, petition, signer_data):
-    signature = sign_many(petition, signer_data, 1)[0]
+def test_personal_fields_cannot_be_edited(client, boss, petition):
+    signature = make_signatures(petition, 1)[0]
     url = reverse("admin:signatures_signature_change", args=[signature.pk])
     page = client.get(url).content.decode()
     assert 'name="email"' not in page and 'name="name"' not in page
@@ -107,7 +99,7 @@ def test_personal_fields_cannot_be_edited(client, boss, petition, signer_data):
 
 
 def test_the_change_list_costs_the_same_queries_at_10_and_200_signatures(
-    client, boss, petition, signer_data
+    client, boss, petition
 ):
     def queries_for_list():
         with CaptureQueriesContext(connection) as queries:
@@ -115,16 +107,16 @@ def test_the_change_list_costs_the_same_queries_at_10_and_200_signatures(
         assert response.status_code == 200
         return len(queries), len(response.context["cl"].result_list)
 
-    sign_many(petition, signer_data, 10)
+    make_signatures(petition, 10)
     small = queries_for_list()
-    sign_many(petition, signer_data, 190, start=10)
+    make_signatures(petition, 190, start=10)
     large = queries_for_list()
     assert small[1] == 10 and large[1] == 100
     assert small[0] == large[0]
 
 
-def test_the_change_list_never_counts_the_whole_table(client, boss, petition, signer_data):
-    sign_many(petition, signer_data, 3)
+def test_the_change_list_never_counts_the_whole_table(client, boss, petition):
+    make_signatures(petition, 3)
     with CaptureQueriesContext(connection) as queries:
         client.get(CHANGELIST, {"status__exact": "confirmed"})
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
@@ -132,9 +124,9 @@ def test_the_change_list_never_counts_the_whole_table(client, boss, petition, si
     assert len(counts) == 1 and "LIMIT 10001" in counts[0]
 
 
-def test_past_the_cap_the_page_count_is_estimated(petition, signer_data, monkeypatch):
+def test_past_the_cap_the_page_count_is_estimated(petition, monkeypatch):
     monkeypatch.setattr(CappedCountPaginator, "CAP", 5)
-    sign_many(petition, signer_data, 8)
+    make_signatures(petition, 8)
     paginator = CappedCountPaginator(Signature.objects.filter(petition=petition), 2)
     assert paginator.count >= 6
     assert [s.name for s in paginator.page(1).object_list] == ["Signer 7", "Signer 6"]
@@ -191,19 +183,19 @@ def test_filters_narrow_the_list(client, boss, petition, signer_data, params, fo
     assert names(response) == found
 
 
-def test_a_typed_filter_keeps_the_other_filters_and_the_search(client, boss, petition, signer_data):
-    sign_many(petition, signer_data, 1)
+def test_a_typed_filter_keeps_the_other_filters_and_the_search(client, boss, petition):
+    make_signatures(petition, 1)
     page = client.get(CHANGELIST, {"region": "TX", "q": "Signer", "p": "1"}).content.decode()
     assert '<input type="hidden" name="region" value="TX">' in page
     assert '<input type="hidden" name="q" value="Signer">' in page
     assert '<input type="hidden" name="p"' not in page
 
 
-def test_the_petition_page_shows_count_rate_previews_and_links(client, boss, make_petition, signer_data):
+def test_the_petition_page_shows_count_rate_previews_and_links(client, boss, make_petition):
     petition = make_petition(
         requires_confirmation=True, body="**Act now** <script>alert(1)</script>", body_es="¡Firma *ya*!"
     )
-    signatures = sign_many(petition, signer_data, 4)
+    signatures = make_signatures(petition, 4, confirmed=False)
     services.signature_confirm(signature=signatures[0])
     page = client.get(reverse("admin:petition_petition_change", args=[petition.pk])).content.decode()
     assert "<strong>Act now</strong>" in page and "<script>alert(1)" not in page

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from signatures import services
 from signatures.models import Signature, SignatureExport, SignatureMail, SignerDetailsView
+from tests.support.factories import make_signature
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")
 EMAIL, ZIP, PRIVATE = "maria.private@example.org", "78205", "call me at home, not at work"
@@ -20,14 +21,10 @@ def staff(username, *codenames):
 
 
 @pytest.fixture
-def signed(petition, signer_data):
+def signed(petition):
     """One signer with a private comment, one with a public one (shown on the campaign page)."""
-    private = services.signature_create(
-        petition=petition, **signer_data(name="María Private", email=EMAIL, postal_code=ZIP, comment=PRIVATE)
-    ).signature
-    public = services.signature_create(
-        petition=petition, **signer_data(name="Ben Public", email="ben@example.org", comment=PUBLIC), public=True,
-    ).signature
+    private = make_signature(petition, name="María Private", email=EMAIL, postal_code=ZIP, comment=PRIVATE)
+    public = make_signature(petition, name="Ben Public", email="ben@example.org", comment=PUBLIC, public=True)
     return private, public
 
 

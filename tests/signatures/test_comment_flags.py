@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from signatures import services
-from tests.conftest import public_comment
 from signatures.models import CommentFlag
+from tests.support.factories import public_comment
 
 
 @pytest.fixture(autouse=True)
@@ -25,8 +25,8 @@ def reported_url(petition, result):
     return reverse("petition:comment_reported", args=[petition.slug]) + f"?result={result}"
 
 
-def test_anyone_can_flag_a_public_comment_once_per_visitor(client, petition, signer_data):
-    signature = public_comment(petition, signer_data)
+def test_anyone_can_flag_a_public_comment_once_per_visitor(client, petition):
+    signature = public_comment(petition)
     for _ in range(3):
         response = client.post(flag_url(signature), REMOTE_ADDR="203.0.113.7")
         assert response.status_code == 302
@@ -37,8 +37,8 @@ def test_anyone_can_flag_a_public_comment_once_per_visitor(client, petition, sig
     assert not CommentFlag.objects.filter(visitor_hash__contains="203.0.113.7").exists()
 
 
-def test_the_visitor_is_thanked_on_a_private_page_of_its_own(client, petition, signer_data):
-    signature = public_comment(petition, signer_data)
+def test_the_visitor_is_thanked_on_a_private_page_of_its_own(client, petition):
+    signature = public_comment(petition)
     response = client.post(flag_url(signature), follow=True)
     page = response.content.decode()
     assert "Thank you. An organizer will review this comment." in page
@@ -52,15 +52,15 @@ def test_the_outcome_page_says_only_what_the_site_wrote(client, petition):
     assert client.get(reverse("petition:comment_reported", args=[petition.slug])).status_code == 404
 
 
-def test_another_visitor_never_sees_a_reporters_thanks(client, petition, signer_data, microcache):
-    signature = public_comment(petition, signer_data)
+def test_another_visitor_never_sees_a_reporters_thanks(client, petition, microcache):
+    signature = public_comment(petition)
     client.post(flag_url(signature), HTTP_SEC_FETCH_SITE="same-origin", follow=True)
     page = Client().get(petition.get_absolute_url()).content.decode()
     assert "Thank you. An organizer will review" not in page
 
 
-def test_a_visitor_served_a_cached_page_can_report_without_a_token(petition, signer_data, microcache):
-    signature = public_comment(petition, signer_data)
+def test_a_visitor_served_a_cached_page_can_report_without_a_token(petition, microcache):
+    signature = public_comment(petition)
     Client().get(petition.get_absolute_url())  # someone else's visit fills the cache
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(petition.get_absolute_url()).content.decode()
@@ -71,8 +71,8 @@ def test_a_visitor_served_a_cached_page_can_report_without_a_token(petition, sig
     assert CommentFlag.objects.filter(signature=signature).count() == 1
 
 
-def test_a_report_posted_from_another_site_is_refused(petition, signer_data):
-    signature = public_comment(petition, signer_data)
+def test_a_report_posted_from_another_site_is_refused(petition):
+    signature = public_comment(petition)
     visitor = Client(enforce_csrf_checks=True)
     response = visitor.post(flag_url(signature), HTTP_SEC_FETCH_SITE="cross-site")
     assert response.status_code == 403
@@ -84,7 +84,7 @@ def test_private_or_uncounted_signatures_cannot_be_flagged(client, make_petition
     private = services.signature_create(petition=petition, **signer_data(comment="hi"), public=False).signature
     assert client.post(flag_url(private)).status_code == 404
     pending_petition = make_petition(requires_confirmation=True)
-    pending = public_comment(pending_petition, signer_data)
+    pending = public_comment(pending_petition, confirmed=False)
     assert client.post(flag_url(pending)).status_code == 404
     no_comment = services.signature_create(
         petition=petition, **signer_data(email="b@example.org"), public=True
@@ -94,8 +94,8 @@ def test_private_or_uncounted_signatures_cannot_be_flagged(client, make_petition
     assert not CommentFlag.objects.exists()
 
 
-def test_a_visitor_who_sends_too_many_reports_is_asked_to_wait(client, petition, signer_data):
-    signatures = [public_comment(petition, signer_data, email=f"s{n}@example.org") for n in range(31)]
+def test_a_visitor_who_sends_too_many_reports_is_asked_to_wait(client, petition):
+    signatures = [public_comment(petition, email=f"s{n}@example.org") for n in range(31)]
     for signature in signatures[:30]:
         client.post(flag_url(signature), REMOTE_ADDR="203.0.113.9")
     page = client.post(flag_url(signatures[30]), REMOTE_ADDR="203.0.113.9", follow=True).content.decode()
@@ -103,15 +103,15 @@ def test_a_visitor_who_sends_too_many_reports_is_asked_to_wait(client, petition,
     assert CommentFlag.objects.count() == 30
 
 
-def test_flagging_needs_a_post(client, petition, signer_data):
-    signature = public_comment(petition, signer_data)
+def test_flagging_needs_a_post(client, petition):
+    signature = public_comment(petition)
     assert client.get(flag_url(signature)).status_code == 405
     assert not CommentFlag.objects.exists()
 
 
-def test_an_organizer_hides_flagged_comments_from_the_admin(client, petition, signer_data):
-    flagged = public_comment(petition, signer_data)
-    quiet = public_comment(petition, signer_data, email="quiet@example.org")
+def test_an_organizer_hides_flagged_comments_from_the_admin(client, petition):
+    flagged = public_comment(petition)
+    quiet = public_comment(petition, email="quiet@example.org")
     client.post(flag_url(flagged))
     admin = User.objects.create_superuser("organizer", "o@example.org", "a-long-enough-password")
     client.force_login(admin)

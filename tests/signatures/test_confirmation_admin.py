@@ -8,8 +8,11 @@ from django.urls import reverse
 from signatures import services
 from signatures.counting import count_for
 from signatures.models import Signature
+from tests.support.factories import make_signature
 from tests.support.mailtools import run_worker
 
+# run_worker sees only committed rows (its docstring says why); the tests that do not run
+# it are marked plain django_db.
 pytestmark = pytest.mark.django_db(transaction=True)
 CHANGELIST = reverse("admin:signatures_signature_changelist")
 
@@ -26,19 +29,14 @@ def petition(make_petition):
     return make_petition(requires_confirmation=True)
 
 
-def sign(petition, email):
-    return services.signature_create(petition=petition, name="Ana", email=email, postal_code="78205").signature
-
-
 def act(client, action, signatures, **extra):
     data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [s.pk for s in signatures], **extra}
     return client.post(CHANGELIST, data, follow=True)
 
 
 def test_resend_confirmation_sends_to_pending_ones_only_and_respects_the_daily_cap(client, organizer, petition):
-    pending = sign(petition, "pending@example.org")
-    confirmed = sign(petition, "confirmed@example.org")
-    services.signature_confirm(signature=confirmed)
+    pending = make_signature(petition, email="pending@example.org", confirmed=False)
+    confirmed = make_signature(petition, email="confirmed@example.org")
     run_worker()
     mail.outbox.clear()
 
@@ -55,8 +53,9 @@ def test_resend_confirmation_sends_to_pending_ones_only_and_respects_the_daily_c
     assert len(mail.outbox) == 3  # the cap of three repeats a day
 
 
+@pytest.mark.django_db
 def test_confirm_by_hand_asks_for_a_reason_first(client, organizer, petition):
-    signature = sign(petition, "wrote-in@example.org")
+    signature = make_signature(petition, email="wrote-in@example.org", confirmed=False)
     page = act(client, "confirm_by_hand", [signature])
     assert page.status_code == 200
     html = page.content.decode()
@@ -69,9 +68,10 @@ def test_confirm_by_hand_asks_for_a_reason_first(client, organizer, petition):
     assert Signature.objects.get().status == Signature.Status.PENDING
 
 
+@pytest.mark.django_db
 def test_confirm_by_hand_counts_it_and_records_who_and_why(client, organizer, petition):
-    signature = sign(petition, "wrote-in@example.org")
-    struck = sign(petition, "struck@example.org")
+    signature = make_signature(petition, email="wrote-in@example.org", confirmed=False)
+    struck = make_signature(petition, email="struck@example.org", confirmed=False)
     services.signature_strike(signature=struck, by=organizer, reason="Duplicate person")
     response = act(client, "confirm_by_hand", [signature, struck], reason="Wrote in; the email never arrived")
     assert "1 signature confirmed." in response.content.decode()
@@ -85,7 +85,7 @@ def test_confirm_by_hand_counts_it_and_records_who_and_why(client, organizer, pe
 
 
 def test_organizers_can_see_what_was_sent_and_what_failed(client, organizer, petition):
-    sign(petition, "ana@example.org")
+    make_signature(petition, email="ana@example.org", confirmed=False)
     run_worker()
     response = client.get(reverse("admin:signatures_signaturemail_changelist") + "?q=ana@example.org")
     assert response.status_code == 200

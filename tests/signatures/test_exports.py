@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from signatures import exports, services
 from signatures.models import Signature, SignatureExport
+from tests.support.factories import make_signature
 
 DELIVERY_HEADER = ["name", "locality", "region", "country", "action_date", "comments"]
 ORGANIZER_HEADER = [
@@ -35,21 +36,16 @@ def organizer(db, client):
 
 
 @pytest.fixture
-def campaign(make_petition, signer_data):
+def campaign(make_petition):
     """Three confirmed signers (one with a public comment, one with a private one) and one pending."""
     petition = make_petition(requires_confirmation=True)
-
-    def sign(confirm=True, **fields):
-        signature = services.signature_create(petition=petition, **signer_data(**fields)).signature
-        if confirm:
-            services.signature_confirm(signature=signature)
-        return signature
-
-    sign(name="Ana Ruiz", email="ana@example.org", postal_code="78205", comment="For my cousins.",
-         public=True, opt_in=True, language="es", source="whatsapp")
-    sign(name="Ben Ode", email="ben@example.org", postal_code="10001", comment="Private note.")
-    sign(name="Chloé Ng", email="chloe@example.org", postal_code="SW1A 1AA", country="GB")
-    sign(confirm=False, name="Dee Pending", email="dee@example.org", postal_code="99501")
+    make_signature(
+        petition, name="Ana Ruiz", email="ana@example.org", postal_code="78205", comment="For my cousins.",
+        public=True, opt_in=True, language="es", source="whatsapp",
+    )
+    make_signature(petition, name="Ben Ode", email="ben@example.org", postal_code="10001", comment="Private note.")
+    make_signature(petition, name="Chloé Ng", email="chloe@example.org", postal_code="SW1A 1AA", country="GB")
+    make_signature(petition, confirmed=False, name="Dee Pending", email="dee@example.org", postal_code="99501")
     return petition
 
 

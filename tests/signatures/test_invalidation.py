@@ -12,6 +12,7 @@ from signatures import services
 from signatures.counting import count_for, recount
 from signatures.invalidation import invalidation_create, invalidation_undo, matching
 from signatures.models import AllowListEntry, InvalidationBatch, Signature
+from tests.support.factories import make_signature
 
 BAD = "b" * 64
 GOOD = "g" * 64
@@ -27,12 +28,10 @@ def organizer(db):
     return User.objects.create_superuser("org", "org@example.org", None)
 
 
-def signed(petition, n, ip_hash, domain="example.org", **kw):
+def signed(petition, n, ip_hash, domain="example.org", **fields):
+    """n signatures sent from one address (by its hash), their emails at domain."""
     return [
-        services.signature_create(
-            petition=petition, name=f"N{n}-{i}", email=f"n{n}-{i}-{ip_hash[0]}@{domain}",
-            postal_code="78205", ip_hash=ip_hash, **kw,
-        ).signature
+        make_signature(petition, name=f"N{n}-{i}", email=f"n{n}-{i}-{ip_hash[0]}@{domain}", ip_hash=ip_hash, **fields)
         for i in range(n)
     ]
 
@@ -71,7 +70,7 @@ def test_it_strikes_exactly_the_matching_signatures_and_undo_restores_them(
 
 def test_undo_puts_pending_signatures_back_to_pending(make_petition, organizer, django_capture_on_commit_callbacks):
     petition = make_petition(requires_confirmation=True)
-    signed(petition, 2, BAD)
+    signed(petition, 2, BAD, confirmed=False)
     with django_capture_on_commit_callbacks(execute=True):
         batch = invalidation_create(petition=petition, by=organizer, reason="x", previewed_count=2, ip_hash=BAD)
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,6 +166,8 @@ def test_organizers_undo_a_batch_from_the_admin_list(client, make_petition, orga
     assert count_for(petition) == 2
 
 
+# The real db_worker closes the connection between tasks (close_old_connections): it
+# reads only committed rows.
 @pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_the_queued_invalidation(make_petition, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

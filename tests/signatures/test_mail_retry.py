@@ -14,9 +14,10 @@ from signatures import mail as signature_mail
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, SignerRequest
 from signatures.services import signature_resend_confirmation
+from tests.support.factories import sign
 from tests.support.mailtools import FailingSMTPBackend, link, press_confirm, run_worker, store_queued_signatures
-from tests.conftest import form_fields
 
+# run_worker sees only committed rows (its docstring says why).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -34,14 +35,10 @@ def smtp_down(settings):
     yield FailingSMTPBackend
 
 
-def sign(client, petition, data):
-    return client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **data))
-
-
-def test_it_retries_until_the_server_recovers_then_sends_once(client, petition, signer_data, smtp_down, settings):
+def test_it_retries_until_the_server_recovers_then_sends_once(client, petition, smtp_down, settings):
     settings.MAIL_RETRY_SECONDS = 0  # retries come due at once, so one worker run sees them all
     smtp_down.failures = 3
-    sign(client, petition, signer_data())
+    sign(client, petition)
     run_worker()
 
     assert smtp_down.calls == 4
@@ -60,10 +57,10 @@ def test_it_retries_until_the_server_recovers_then_sends_once(client, petition, 
     assert count_for(petition) == 1
 
 
-def test_a_failed_send_is_retried_later_with_growing_delays(client, petition, signer_data, smtp_down):
+def test_a_failed_send_is_retried_later_with_growing_delays(client, petition, smtp_down):
     smtp_down.failures = 100
     before = timezone.now()
-    sign(client, petition, signer_data())
+    sign(client, petition)
     run_worker()
     queued = SignatureMail.objects.get()
     assert queued.attempts == 1 and queued.sent_at is None
@@ -80,12 +77,12 @@ def test_a_failed_send_is_retried_later_with_growing_delays(client, petition, si
 
 
 def test_it_gives_up_after_the_last_attempt_and_an_organizer_can_resend(
-    client, petition, signer_data, smtp_down, settings
+    client, petition, smtp_down, settings
 ):
     settings.MAIL_RETRY_SECONDS = 0
     settings.MAIL_MAX_ATTEMPTS = 3
     smtp_down.failures = 100
-    sign(client, petition, signer_data())
+    sign(client, petition)
     run_worker()
     assert smtp_down.calls == 3
     queued = SignatureMail.objects.get()
@@ -99,8 +96,8 @@ def test_it_gives_up_after_the_last_attempt_and_an_organizer_can_resend(
     assert len(mail.outbox) == 1
 
 
-def test_a_task_that_runs_twice_sends_once(client, petition, signer_data):
-    sign(client, petition, signer_data())
+def test_a_task_that_runs_twice_sends_once(client, petition):
+    sign(client, petition)
     store_queued_signatures()
     queued = SignatureMail.objects.get()
     signature_mail.enqueue(queued.pk)
@@ -113,16 +110,16 @@ def test_a_task_that_runs_twice_sends_once(client, petition, signer_data):
     assert len(mail.outbox) == 1
 
 
-def test_requeue_sends_mail_whose_task_was_lost_and_only_that(client, petition, signer_data):
-    sign(client, petition, signer_data())
+def test_requeue_sends_mail_whose_task_was_lost_and_only_that(client, petition):
+    sign(client, petition)
     run_worker()
-    sign(client, petition, signer_data(email="lost@example.org"))
+    sign(client, petition, email="lost@example.org")
     # As if the process had died between the commit and the enqueue.
     DBTaskResult.objects.filter(status="READY").delete()
     run_worker()
     assert len(mail.outbox) == 1
 
-    sign(client, petition, signer_data(email="waiting@example.org"))  # its task is in the queue
+    sign(client, petition, email="waiting@example.org")  # its task is in the queue
 
     out = StringIO()
     call_command("requeue_mail", stdout=out)
@@ -132,8 +129,8 @@ def test_requeue_sends_mail_whose_task_was_lost_and_only_that(client, petition, 
     assert signature_mail.requeue_unsent() == 0
 
 
-def test_requeue_also_answers_signer_requests_whose_task_was_lost(client, petition, signer_data):
-    sign(client, petition, signer_data())
+def test_requeue_also_answers_signer_requests_whose_task_was_lost(client, petition):
+    sign(client, petition)
     run_worker()
     client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
     DBTaskResult.objects.filter(status="READY").delete()  # lost after its commit

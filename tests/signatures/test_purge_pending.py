@@ -7,14 +7,12 @@ from django.utils import timezone
 from signatures import services
 from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail
+from tests.support.factories import make_signature
 
 
 def signed(petition, email, *, days_ago, confirm=False):
-    signature = services.signature_create(
-        petition=petition, name="Ana", email=email, postal_code="78205"
-    ).signature
-    if confirm:
-        services.signature_confirm(signature=signature)
+    """A signature made days_ago, still pending unless confirm."""
+    signature = make_signature(petition, email=email, confirmed=confirm)
     Signature.objects.filter(pk=signature.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
     return signature
 

@@ -7,19 +7,19 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils import timezone
 
 from signatures.abuse import client_ip
 from signatures.models import AllowListEntry, Signature, SignerRequest
 from signatures.ratelimits import DEVICE_COOKIE
-from tests.conftest import form_fields
+from tests.support import factories
 from tests.support.live import free_port
 
 
 def sign(petition, email, *, ip="198.51.100.7", **headers):
-    client = Client(REMOTE_ADDR=ip, **headers)
-    data = form_fields(petition, name="Ana", email=email, postal_code="78205", country="US")
-    return client.post(reverse("petition:sign", args=[petition.slug]), data)
+    """Sign from a new browser at address ip (the limits count per address, email and browser)."""
+    return factories.sign(Client(REMOTE_ADDR=ip, **headers), petition, name="Ana", email=email)
 
 
 def test_it_refuses_the_signature_over_the_burst_limit_with_429_and_stores_nothing(make_petition):
@@ -37,9 +37,8 @@ def test_it_refuses_the_signature_over_the_burst_limit_with_429_and_stores_nothi
 def test_the_429_page_is_in_spanish_for_spanish_readers(make_petition):
     petition = make_petition(ip_burst_limit=1)
     sign(petition, "a@example.org")
-    client = Client(REMOTE_ADDR="198.51.100.7")
-    url = "/es" + reverse("petition:sign", args=[petition.slug])
-    response = client.post(url, form_fields(petition, name="B", email="b@example.org", postal_code="78205"))
+    with translation.override("es"):
+        response = sign(petition, "b@example.org")
     assert response.status_code == 429
     assert '<html lang="es">' in response.content.decode()
 

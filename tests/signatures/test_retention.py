@@ -8,20 +8,21 @@ from django.db.models import Count
 from django.utils import timezone
 
 from petition.models import Petition
-from signatures import services
 from signatures.counting import count_for, recount
 from signatures.models import Signature
 from signatures.retention import anonymous_email
+from tests.support.factories import make_signature
 
 
 def sign_some(petition):
+    """Three signers with every detail anonymising clears: two in Texas, one in New York."""
     for n, (zip_code, region) in enumerate([("78205", "TX"), ("78206", "TX"), ("10001", "NY")]):
-        result = services.signature_create(
-            petition=petition, name=f"Person {n}", email=f"P{n}@Example.org", postal_code=zip_code,
+        signature = make_signature(
+            petition, name=f"Person {n}", email=f"P{n}@Example.org", postal_code=zip_code,
             comment="Private words", public=True, ip_hash="a" * 64, user_agent_family="Chrome",
             fill_seconds=30,
         )
-        Signature.objects.filter(pk=result.signature.pk).update(region=region, city="Somewhere")
+        Signature.objects.filter(pk=signature.pk).update(region=region, city="Somewhere")
 
 
 def close(petition, days_ago):

@@ -7,12 +7,8 @@ from petition.http import petition_url
 from petition.models import Petition
 from signatures.counting import count_for
 from signatures.models import Signature, SignerRequest
-from tests.conftest import form_fields
+from tests.support.factories import form_fields, sign
 from tests.support.mailtools import store_queued_signatures
-
-
-def sign(client, petition, data):
-    return client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **data})
 
 
 def test_the_campaign_page_shows_title_count_targets_and_form(client, make_petition):
@@ -30,8 +26,8 @@ def test_the_campaign_page_shows_title_count_targets_and_form(client, make_petit
     assert 'name="opt_in" id="id_opt_in">' in html
 
 
-def test_a_valid_signature_is_stored_and_counted_then_redirects(client, petition, signer_data):
-    response = sign(client, petition, signer_data(comment="For the children."))
+def test_a_valid_signature_is_stored_and_counted_then_redirects(client, petition):
+    response = sign(client, petition, comment="For the children.")
     assert response.status_code == 302
     assert response["Location"] == reverse("petition:thanks", args=[petition.slug])
     signature = Signature.objects.get()
@@ -45,10 +41,10 @@ def test_a_valid_signature_is_stored_and_counted_then_redirects(client, petition
 
 
 def test_a_petition_that_requires_confirmation_stores_pending_and_does_not_count(
-    client, make_petition, signer_data
+    client, make_petition
 ):
     petition = make_petition(requires_confirmation=True)
-    response = sign(client, petition, signer_data())
+    response = sign(client, petition)
     assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
     # Acknowledged: the attempt is stored, and the worker stores the signature.
     assert SignerRequest.objects.get(petition=petition).kind == SignerRequest.Kind.SIGNED
@@ -63,9 +59,9 @@ def test_a_petition_that_requires_confirmation_stores_pending_and_does_not_count
     "variant",
     ["MARIA@example.org", "  maria@example.org  ", "Maria@Example.ORG"],
 )
-def test_the_same_person_signing_again_is_not_counted_twice(client, petition, signer_data, variant):
-    first = sign(client, petition, signer_data())
-    second = sign(Client(), petition, signer_data(email=variant, name="Someone Else"))
+def test_the_same_person_signing_again_is_not_counted_twice(client, petition, variant):
+    first = sign(client, petition)
+    second = sign(Client(), petition, email=variant, name="Someone Else")
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Signature.objects.count() == 1
@@ -80,17 +76,17 @@ def test_the_same_person_signing_again_is_not_counted_twice(client, petition, si
         ("mariajose@gmail.com", "maria.jose@googlemail.com"),
     ],
 )
-def test_gmail_dots_and_tags_are_the_same_person(client, petition, signer_data, first, again):
-    sign(client, petition, signer_data(email=first))
-    sign(client, petition, signer_data(email=again))
+def test_gmail_dots_and_tags_are_the_same_person(client, petition, first, again):
+    sign(client, petition, email=first)
+    sign(client, petition, email=again)
     assert Signature.objects.count() == 1
     assert count_for(petition) == 1
 
 
-def test_signing_another_petition_is_not_a_duplicate(client, make_petition, signer_data):
+def test_signing_another_petition_is_not_a_duplicate(client, make_petition):
     one, two = make_petition(), make_petition()
-    sign(client, one, signer_data())
-    sign(client, two, signer_data())
+    sign(client, one)
+    sign(client, two)
     assert Signature.objects.count() == 2
     assert count_for(one) == count_for(two) == 1
 
@@ -130,9 +126,9 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("overrides", "field", "message"), BAD_INPUT)
 def test_bad_input_re_renders_the_form_with_a_message_by_the_field(
-    client, petition, signer_data, overrides, field, message
+    client, petition, overrides, field, message
 ):
-    response = sign(client, petition, signer_data(**overrides))
+    response = sign(client, petition, **overrides)
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == [field]
@@ -144,23 +140,23 @@ def test_bad_input_re_renders_the_form_with_a_message_by_the_field(
 
 
 @pytest.mark.parametrize("name", ["José", "Nguyễn Văn A", "李小龍", "محمد", "O'Brien-Smith", "Zoë d’Arc", "Ō"])
-def test_names_in_any_script_are_accepted(client, petition, signer_data, name):
-    assert sign(client, petition, signer_data(name=name)).status_code == 302
+def test_names_in_any_script_are_accepted(client, petition, name):
+    assert sign(client, petition, name=name).status_code == 302
     assert Signature.objects.get().name == name
 
 
-def test_valid_non_us_postal_codes_are_accepted(client, petition, signer_data):
-    response = sign(client, petition, signer_data(postal_code="sw1a 1aa", country="GB"))
+def test_valid_non_us_postal_codes_are_accepted(client, petition):
+    response = sign(client, petition, postal_code="sw1a 1aa", country="GB")
     assert response.status_code == 302
     assert Signature.objects.get().postal_code == "SW1A 1AA"
 
 
-def test_zip_plus_four_is_accepted(client, petition, signer_data):
-    assert sign(client, petition, signer_data(postal_code="78205-1234")).status_code == 302
+def test_zip_plus_four_is_accepted(client, petition):
+    assert sign(client, petition, postal_code="78205-1234").status_code == 302
 
 
-def test_comments_may_have_line_breaks(client, petition, signer_data):
-    sign(client, petition, signer_data(comment="Line one.\r\nLine two."))
+def test_comments_may_have_line_breaks(client, petition):
+    sign(client, petition, comment="Line one.\r\nLine two.")
     assert Signature.objects.get().comment == "Line one.\r\nLine two."
 
 
@@ -171,22 +167,22 @@ def test_comments_may_have_line_breaks(client, petition, signer_data):
         {"closes_at": "2020-01-01T00:00:00Z", "opens_at": "2019-01-01T00:00:00Z"},
     ],
 )
-def test_a_closed_petition_shows_no_form_and_stores_nothing(client, make_petition, signer_data, closing):
+def test_a_closed_petition_shows_no_form_and_stores_nothing(client, make_petition, closing):
     petition = make_petition(**closing)
     page = client.get(petition.get_absolute_url())
     assert page.status_code == 200
     assert "This petition is closed" in page.content.decode()
     assert 'name="email"' not in page.content.decode()
-    response = sign(client, petition, signer_data())
+    response = sign(client, petition)
     assert response.status_code == 403
     assert "no longer takes signatures" in response.content.decode()
     assert Signature.objects.count() == 0
 
 
-def test_a_draft_petition_is_not_found(client, make_petition, signer_data):
+def test_a_draft_petition_is_not_found(client, make_petition):
     petition = make_petition(status=Petition.Status.DRAFT)
     assert client.get(petition.get_absolute_url()).status_code == 404
-    assert sign(client, petition, signer_data()).status_code == 404
+    assert sign(client, petition).status_code == 404
     assert Signature.objects.count() == 0
 
 

@@ -17,7 +17,7 @@ from signatures.counting import count_for
 from signatures.mail import send_signature_mail
 from signatures.models import Signature, SignatureMail, SignerRequest, ZipDistrict
 from signatures.tasks import process_signer_request
-from tests.conftest import form_fields
+from tests.support.factories import form_fields
 from tests.support.mailtools import store_queued_signatures
 from tests.support.sqltools import recorded_sql
 

@@ -11,7 +11,12 @@ from signatures.models import SignerRequest
 
 
 def run_worker() -> None:
-    """Run the real db_worker loop in this process until no task is ready, like `db_worker --batch`."""
+    """Run the real db_worker loop in this process until no task is ready, like `db_worker --batch`.
+
+    The loop closes the database connection between tasks (close_old_connections),
+    which would end a test's transaction: it sees only committed rows, so the tests
+    that run it are marked django_db(transaction=True).
+    """
     Worker(
         queue_names=["default"], interval=0, batch=True, backend_name="default",
         startup_delay=False, max_tasks=None, worker_id="test-worker", excluded_queue_names=[],

@@ -44,3 +44,15 @@ def post_from_a_fresh_browser(url: str, data: dict):
         response = client.post(url, data)
     page = client.get(response["Location"])
     return response, sql, without_csrf_token(page.content.decode())
+
+
+def assert_answers_alike(signed, not_signed):
+    """Two post_from_a_fresh_browser answers, for an address that signed and one that did not:
+    nothing tells them apart, down to the SQL, which does not read the signatures table."""
+    (response, sql, page), (other, other_sql, other_page) = signed, not_signed
+    assert response.status_code == other.status_code == 302
+    assert response["Location"] == other["Location"]
+    assert sorted(response.cookies) == sorted(other.cookies)
+    assert page == other_page
+    assert sql == other_sql
+    assert not any('"signatures_signature"' in statement for statement in sql), sql
