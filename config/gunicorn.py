@@ -66,10 +66,10 @@ def on_starting(server):
     # Set before any worker starts, so every process's lines pass through it.
     logging.getLogger("gunicorn.error").addFilter(RedactAddresses())
     # Built once here and shared by every forked worker, instead of a second
-    # of CPU in each worker at its first signature (petition/zip_places.py).
-    from petition import zip_places
+    # of CPU in each worker at its first signature (places/zips.py).
+    from places import zips
 
-    zip_places.load()
+    zips.load()
 
 
 def when_ready(server):

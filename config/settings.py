@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     # For its Spanish country names (its catalogue), not for models.
     "django_countries",
     "ops",
+    "places",
     "petition",
     "signatures",
 ]
@@ -89,15 +90,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every request (probes and errors included) is logged once
     # with its id; the probes then answer before host checks and redirects.
-    "ops.request_log.RequestLogMiddleware",
-    "ops.health.HealthCheckMiddleware",
+    "config.middleware.RequestLogMiddleware",
+    "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "petition.middleware.RememberedLanguageMiddleware",
+    "config.middleware.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from petition.models import Petition
 from signatures import services
-from signatures.abuse import form_started_token
+from signatures.abuse.bot_trap import form_started_token
 
 _slugs = itertools.count()
 

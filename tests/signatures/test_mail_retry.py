@@ -135,7 +135,7 @@ def test_requeue_sends_mail_whose_task_was_lost_and_only_that(client, petition, 
 def test_requeue_also_answers_signer_requests_whose_task_was_lost(client, petition, signer_data):
     sign(client, petition, signer_data())
     run_worker()
-    client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "maria@example.org"})
     DBTaskResult.objects.filter(status="READY").delete()  # lost after its commit
     run_worker()
     assert len(mail.outbox) == 1
