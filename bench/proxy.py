@@ -1,4 +1,4 @@
-"""The campaign page and count.json through the proxy beside gunicorn directly (README, "Deploying").
+"""The campaign page and count.json through the proxy beside gunicorn directly (docs/deploying.md).
 
 Run by hand, not part of `make bench`:
 

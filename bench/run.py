@@ -1,4 +1,4 @@
-"""The performance benchmark (`make bench`): see README, "Performance".
+"""The performance benchmark (`make bench`): see docs/performance.md.
 
 For each size N in BENCH_SIZES it loads signatures up to N, serves the site
 under gunicorn with production settings beside two ceiling views (bench/views.py),
@@ -276,7 +276,7 @@ def load(wrk, url, name, petition, *, seconds) -> dict:
 
 def started_token(petition) -> str:
     """The bot trap's token of the petition's form shown a minute ago, url-encoded for the form body."""
-    from signatures.abuse import form_started_token
+    from signatures.abuse.bot_trap import form_started_token
 
     return urllib.parse.quote(form_started_token(petition, time.time() - 60), safe="")
 

@@ -31,7 +31,7 @@ control_socket_disable = True
 class RedactAddresses(logging.Filter):
     """Takes IP addresses out of gunicorn's own lines ("Invalid request from ip=...").
 
-    No client address is logged (README); a line that names a server on
+    No client address is logged (docs/security.md); a line that names a server on
     purpose says so with extra={"server_address": True}.
     """
 
@@ -66,14 +66,14 @@ def on_starting(server):
     # Set before any worker starts, so every process's lines pass through it.
     logging.getLogger("gunicorn.error").addFilter(RedactAddresses())
     # Built once here and shared by every forked worker, instead of a second
-    # of CPU in each worker at its first signature (petition/zip_places.py).
-    from petition import zip_places
+    # of CPU in each worker at its first signature (places/zips.py).
+    from places import zips
 
-    zip_places.load()
+    zips.load()
 
 
 def when_ready(server):
-    # Once per start, which store the rate limits count in (README, "Rate limits").
+    # Once per start, which store the rate limits count in (docs/security.md, "Rate limits").
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from ops import cache_store
 

@@ -1,6 +1,6 @@
 """Settings for the petition site: one file, driven by environment variables.
 
-Every variable is listed with its default in README.md ("Configuration").
+Every variable is listed with its default in docs/configuration.md.
 """
 
 import os
@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     # For its Spanish country names (its catalogue), not for models.
     "django_countries",
     "ops",
+    "places",
     "petition",
     "signatures",
 ]
@@ -91,15 +92,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every request (probes and errors included) is logged once
     # with its id; the probes then answer before host checks and redirects.
-    "ops.request_log.RequestLogMiddleware",
-    "ops.health.HealthCheckMiddleware",
+    "config.middleware.RequestLogMiddleware",
+    "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "petition.middleware.RememberedLanguageMiddleware",
+    "config.middleware.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,7 +154,7 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint("DB_C
 # Parameters sent apart from the SQL, and a statement run five times on a
 # connection is prepared: PostgreSQL then skips parsing and planning it. The
 # signing INSERT (a CTE with a subquery) took 0.9 ms instead of 1.5 ms that way
-# (README, "Performance"). A pooler in transaction mode needs
+# (docs/performance.md). A pooler in transaction mode needs
 # max_prepared_statements set (PgBouncer 1.21+), or DB_PREPARED_STATEMENTS=0.
 DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
 if envbool("DB_PREPARED_STATEMENTS", "1"):
@@ -178,7 +179,7 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A Redis that is down or hangs must cost a request half a second
             # at most, not the worker: every use of the cache tolerates its
-            # failure, and rate limits fail open (README, "When Redis is down").
+            # failure, and rate limits fail open (docs/deploying.md, "When Redis is down").
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from petition import views as petition_views
-from signatures.ratelimits import admin_login
+from petition.language import switch_language
+from signatures.abuse.ratelimits import admin_login
 
 urlpatterns = [
-    path("language/<str:code>/", petition_views.switch_language, name="switch_language"),
+    path("language/<str:code>/", switch_language, name="switch_language"),
     # Before admin's own URLs, so that this limited sign-in view answers for them.
     path(f"{settings.ADMIN_URL}login/", admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
@@ -18,6 +19,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", petition_views.home, name="home"),
     path("petitions/", include("petition.urls")),
+    # The signer's pages after the form (check your email, thanks, confirm, withdraw).
+    path("petitions/<slug:slug>/", include("signatures.urls")),
     path("privacy/", petition_views.privacy, name="privacy"),
     prefix_default_language=False,
 )

@@ -4,7 +4,8 @@
 database outage does not get every web container restarted).
 ``/readyz``: the database and the cache answer, so this instance can serve.
 
-They are answered by a middleware near the top of the stack, before host
+They are answered by a middleware near the top of the stack
+(config.middleware.HealthCheckMiddleware, through probe_response), before host
 validation and the HTTPS redirect: probes come over plain HTTP from inside the
 container or the platform, with whatever Host header it uses, and must still
 get a straight answer. They say only "ok" or "unavailable" per dependency.
@@ -21,24 +22,21 @@ from django.utils.cache import add_never_cache_headers
 logger = logging.getLogger(__name__)
 
 
-class HealthCheckMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path == "/healthz":
-            return _probe_response({"status": "ok"})
-        if request.path == "/readyz":
-            checks = {"database": _database_ok(), "cache": _cache_ok()}
-            ready = all(checks.values())
-            return _probe_response(
-                {
-                    "status": "ok" if ready else "unavailable",
-                    **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
-                },
-                status=200 if ready else 503,
-            )
-        return self.get_response(request)
+def probe_response(path: str) -> JsonResponse | None:
+    """The answer to /healthz or /readyz; None for any other path."""
+    if path == "/healthz":
+        return _probe_response({"status": "ok"})
+    if path == "/readyz":
+        checks = {"database": _database_ok(), "cache": _cache_ok()}
+        ready = all(checks.values())
+        return _probe_response(
+            {
+                "status": "ok" if ready else "unavailable",
+                **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+            },
+            status=200 if ready else 503,
+        )
+    return None
 
 
 def _probe_response(body: dict, status: int = 200) -> JsonResponse:

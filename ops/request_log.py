@@ -1,6 +1,7 @@
 """One log line per request, and the request's id on every line logged while it runs.
 
-The id comes from the X-Request-ID header when a proxy in front already chose
+Written by config.middleware.RequestLogMiddleware through request_begins()
+and log_request(). The id comes from the X-Request-ID header when a proxy in front already chose
 one (so its logs and ours can be joined), otherwise it is made here; either
 way it goes back in the response header. Nothing that identifies a person is
 logged: no client address, no query string, no form data.
@@ -11,7 +12,6 @@ import datetime
 import json
 import logging
 import re
-import time
 import uuid
 
 from django.utils.encoding import escape_uri_path
@@ -26,37 +26,37 @@ _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
-class RequestLogMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+def request_begins(request) -> str:
+    """The request's id, kept on the request and on every line logged until it finishes.
 
-    def __call__(self, request):
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
-        # Kept until the request has finished (see request_finished below), so
-        # that what Django logs after the middleware has returned, and the
-        # closing of the response, still carry it.
-        _request_id.set(request_id)
-        started = time.perf_counter()
-        response = self.get_response(request)
-        response["X-Request-ID"] = request_id
-        duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        quiet = request.path in PROBE_PATHS and response.status_code == 200
-        # escape_uri_path percent-encodes control characters, so a hostile
-        # path cannot forge extra log lines.
-        path = escape_uri_path(request.path)
-        logger.log(
-            logging.DEBUG if quiet else logging.INFO,
-            "%s %s %s %sms", request.method, path, response.status_code, duration_ms,
-            extra={"http": {
-                "method": request.method,
-                "path": path,
-                "status": response.status_code,
-                "duration_ms": duration_ms,
-            }},
-        )
-        return response
+    The id comes from the proxy's X-Request-ID when it looks like one, else a
+    new one. Kept until the request has finished (see request_finished
+    below), so that what Django logs after the middleware has returned, and
+    the closing of the response, still carry it.
+    """
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+    request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    request.request_id = request_id
+    _request_id.set(request_id)
+    return request_id
+
+
+def log_request(request, response, *, duration_ms: float) -> None:
+    """The one line of a request: method, path (no query string), status and duration."""
+    quiet = request.path in PROBE_PATHS and response.status_code == 200
+    # escape_uri_path percent-encodes control characters, so a hostile
+    # path cannot forge extra log lines.
+    path = escape_uri_path(request.path)
+    logger.log(
+        logging.DEBUG if quiet else logging.INFO,
+        "%s %s %s %sms", request.method, path, response.status_code, duration_ms,
+        extra={"http": {
+            "method": request.method,
+            "path": path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+        }},
+    )
 
 
 def request_finished(**kwargs):

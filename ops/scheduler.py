@@ -58,7 +58,7 @@ class Job:
             day += timedelta(days=1)
 
 
-# What README asks to schedule in production.
+# What docs/deploying.md asks to schedule in production.
 JOBS = [
     Job("requeue_mail", ("requeue_mail",), every=timedelta(minutes=5), timeout=timedelta(minutes=5)),
     Job("purge_pending", ("purge_pending",), daily_at=time_of_day(2, 0), timeout=timedelta(hours=1)),

@@ -1,9 +1,13 @@
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from petition.markdown import render_markdown
@@ -15,6 +19,15 @@ class PetitionQuerySet(models.QuerySet):
         """Petitions the public may see: open ones and closed ones (for the record)."""
         return self.filter(status__in=[Petition.Status.OPEN, Petition.Status.CLOSED])
 
+    def for_signing(self, slug: str):
+        """The visible petition with this slug, for the signing view; None when there is none.
+
+        Without its campaign text, which is only needed to show the form again
+        with errors (a deferred field is read when first used). Whether it is
+        open is Petition.is_open's to say, against the clock.
+        """
+        return self.visible().defer("body", "body_es").filter(slug=slug).first()
+
     def open(self):
         now = timezone.now()
         return self.filter(status=Petition.Status.OPEN).filter(
@@ -25,6 +38,13 @@ class PetitionQuerySet(models.QuerySet):
     def featured(self):
         """The petition the home page shows: the featured open one, else the newest open one."""
         return self.open().order_by("-featured", "-created_at").first()
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    code: str
+    label: str
+    href: str
 
 
 class Petition(models.Model):
@@ -114,6 +134,29 @@ class Petition(models.Model):
 
     def get_absolute_url(self):
         return reverse("petition:detail", args=[self.slug])
+
+    def share_url(self, code: str) -> str:
+        """The campaign page's address with a ?src= code, which the form stores in Signature.source.
+
+        So organizers can see which channel brings signers.
+        """
+        return f"{settings.SITE_URL}{self.get_absolute_url()}?src={code}"
+
+    def share_links(self) -> list[ShareLink]:
+        """The thank-you page's share links, one per channel: plain links, no third-party script."""
+        invite = gettext("I signed “%(title)s”. Will you add your name?") % {"title": self.local_title}
+        url = self.share_url
+        return [
+            ShareLink("wa", gettext("WhatsApp"), "https://wa.me/?" + urlencode({"text": f"{invite} {url('wa')}"})),
+            ShareLink(
+                "fb", gettext("Facebook"), "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url("fb")})
+            ),
+            ShareLink("x", gettext("X"), "https://x.com/intent/post?" + urlencode({"text": invite, "url": url("x")})),
+            ShareLink(
+                "em", pgettext("share channel", "Email"),
+                "mailto:?subject=" + quote(self.local_title) + "&body=" + quote(f"{invite}\n\n{url('em')}"),
+            ),
+        ]
 
     @property
     def is_open(self) -> bool:

@@ -1,20 +1,23 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import translate_url
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from petition import share_image
 from petition.caching import cached_publicly
-from petition.http import is_own_path
 from petition.models import Petition
+from places.links import state_for_postal_code
+from signatures import services
+from signatures.abuse.ratelimits import sign_limits_refusal
+from signatures.abuse.same_origin import same_origin_post
+from signatures.abuse.signals import request_signals
 from signatures.counting import count_for
 from signatures.forms import SignatureForm, clean_source
 from signatures.models import Signature
+from signatures.signer_cookie import remember_signer
 
 SIGNERS_PER_PAGE = 10
 # Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
@@ -45,7 +48,7 @@ def _page_number(value) -> int:
 
 
 def render_petition(request, petition, *, form=None, status=200):
-    """The campaign page. Also used by the signing view to show a form with errors."""
+    """The campaign page. Also what sign() answers with when the form has errors."""
     count = count_for(petition)
     target = petition.target_for(count)
     page = _page_number(request.GET.get("signers"))
@@ -110,30 +113,44 @@ def share_png(request, slug):
     return response
 
 
-@never_cache  # sets this visitor's cookie
-@require_safe
-def switch_language(request, code):
-    """Show the page in another language, and remember the choice in a cookie.
-
-    A GET link rather than Django's set_language form: that form needs a CSRF
-    token on every page, which would make every page per-visitor and
-    uncacheable. A language preference is harmless to set from another site.
-    """
-    if code not in dict(settings.LANGUAGES):
-        raise Http404
-    url = translate_url(request.GET.get("next", "/"), code)
-    if not is_own_path(url, request):
-        url = translate_url("/", code)
-    response = HttpResponseRedirect(url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, code,
-        max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
-        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
-
 @require_safe
 @cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
 def privacy(request):
     return render(request, "privacy.html", {"retention_days": settings.RETENTION_DAYS})
+
+
+# No CSRF token: the campaign page carries none so that it is the same for
+# everyone and can be cached publicly (petition/caching.py, docs/performance.md).
+@same_origin_post
+@require_POST
+def sign(request, slug):
+    """The campaign page's form: store the signature, or show the page again with the errors."""
+    petition = Petition.objects.for_signing(slug)
+    if petition is None:
+        raise Http404
+    if refusal := sign_limits_refusal(request, petition):
+        return refusal
+    if not petition.is_open:
+        return _closed(request, petition)
+    form = SignatureForm(request.POST, petition=petition)
+    if not form.is_valid():
+        return render_petition(request, petition, form=form, status=400)
+    try:
+        services.signature_submit(
+            petition=petition, **form.cleaned_data, **request_signals(request),
+            language=get_language() or "en",
+        )
+    except services.PetitionClosed:  # it closed while this request ran
+        return _closed(request, petition)
+    # The same next page whether or not the address had signed before: the
+    # site never tells a stranger who has signed.
+    next_page = "signatures:check_email" if petition.requires_confirmation else "signatures:thanks"
+    return remember_signer(
+        redirect(next_page, slug=petition.slug),
+        email=form.cleaned_data["email"],
+        state=state_for_postal_code(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
+    )
+
+
+def _closed(request, petition):
+    return render(request, "petition/closed.html", {"petition": petition}, status=403)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from signatures.bot_trap import BotTrapForm
+from signatures.abuse.bot_trap import BotTrapForm
 from signatures.validators import (
     normalize_postal_code,
     validate_name,

@@ -45,13 +45,13 @@ def build_message(mail: SignatureMail) -> EmailMultiAlternatives:
             "title": petition.local_title,
             "petition_url": absolute(petition.get_absolute_url()),
             "withdraw_url": absolute(reverse(
-                "petition:withdraw", args=[petition.slug, tokens.make(signature, tokens.WITHDRAW)]
+                "signatures:withdraw", args=[petition.slug, tokens.make(signature, tokens.WITHDRAW)]
             )),
             "link_days": settings.CONFIRM_LINK_DAYS,
         }
         if mail.kind == SignatureMail.Kind.CONFIRM:
             context["confirm_url"] = absolute(reverse(
-                "petition:confirm", args=[petition.slug, tokens.make(signature, tokens.CONFIRM)]
+                "signatures:confirm", args=[petition.slug, tokens.make(signature, tokens.CONFIRM)]
             ))
         template = f"signatures/email/{mail.kind}"
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

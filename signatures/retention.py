@@ -9,8 +9,6 @@ from the same address), but the address cannot be recovered or confirmed by
 guessing without the key.
 """
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from petition.models import Petition
+from signatures.abuse.signals import keyed_hash
 from signatures.models import Signature
 
 BATCH = 1000
@@ -33,8 +32,7 @@ def petitions_due(now=None):
 
 
 def anonymous_email(canonical: str) -> str:
-    digest = hmac.new(settings.IP_HASH_KEY.encode(), canonical.encode(), hashlib.sha256).hexdigest()
-    return f"anonymised:{digest}"
+    return f"anonymised:{keyed_hash(canonical)}"
 
 
 @transaction.atomic

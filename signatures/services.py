@@ -16,10 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from signatures import counting, mail, places, tasks
-from signatures.abuse import is_disposable
+from places import districts, zips
+from places.models import ZipDistrict
+from signatures import counting, mail, tasks
+from signatures.abuse.signals import is_disposable
 from signatures.canonical import canonical_email
-from signatures.models import CommentFlag, Signature, SignatureMail, SignerDetailsView, SignerRequest
+from signatures.models import (
+    CommentFlag,
+    Signature,
+    SignatureMail,
+    SignerDetailsView,
+    SignerRequest,
+)
 
 UNIQUE_PER_PERSON = "one_signature_per_person"
 # The fields signature_create fills in from its own work, not from its arguments.
@@ -137,7 +145,7 @@ def _new_signature(
         email_canonical=canonical,
         postal_code=postal_code,
         country=country,
-        **places.place_fields(postal_code, country),
+        **zips.place_fields(postal_code, country),
         comment=comment.strip(),
         public=public,
         opt_in=opt_in,
@@ -190,7 +198,7 @@ def _insert(signature: Signature) -> bool:
     The unique constraint decides, through ON CONFLICT DO NOTHING: a
     concurrent insert of the same address waits for the other to commit (and
     then inserts nothing) or roll back, and no error aborts the transaction.
-    The district is looked up inside the statement (places.DISTRICT_SQL), and
+    The district is looked up inside the statement (districts.DISTRICT_SQL), and
     a signature that counts adds its +1 to a count shard in the same statement
     (counting.with_increment): outside a transaction, signing is one round trip.
     """
@@ -199,7 +207,7 @@ def _insert(signature: Signature) -> bool:
     # without pre_save: created_at is when the attempt was made (signed_at),
     # which auto_now_add's pre_save would replace with the time of the INSERT.
     values = {field.attname: field.get_db_prep_save(getattr(signature, field.attname), connection) for field in fields}
-    params = [*values.values(), places.zip5(values["postal_code"], values["country"])]
+    params = [*values.values(), zips.zip5(values["postal_code"], values["country"])]
     if signature.is_counted:
         sql, params = counting.with_increment(sql, params, petition_id=signature.petition_id)
     with connection.cursor() as cursor:
@@ -217,7 +225,7 @@ def _insert(signature: Signature) -> bool:
 # column list, and a test fails when a field of Signature is missing from it.
 # Each is also its field's attribute name (no field sets db_column). The id
 # is the database's; the two PLACE_COLUMNS come from the ZIP table inside the
-# statement (places.DISTRICT_SQL); every other value is the instance's.
+# statement (districts.DISTRICT_SQL); every other value is the instance's.
 INSERT_COLUMNS = (
     "petition_id", "name", "email", "email_canonical", "postal_code", "country", "city", "region",
     "comment", "public", "comment_hidden", "opt_in", "language", "source", "status", "created_at",
@@ -241,7 +249,7 @@ def _insert_statement() -> tuple[list, str]:
     values = ", ".join(["%s"] * len(INSERT_COLUMNS) + [f"place.{column}" for column in PLACE_COLUMNS])
     sql = (
         f"INSERT INTO {quote(Signature._meta.db_table)} ({columns}) "
-        f"SELECT {values} FROM ({places.DISTRICT_SQL}) AS place "
+        f"SELECT {values} FROM ({districts.DISTRICT_SQL}) AS place "
         f"ON CONFLICT ON CONSTRAINT {UNIQUE_PER_PERSON} DO NOTHING "
         f"RETURNING id, district, district_split"
     )
@@ -372,11 +380,18 @@ def _set_choices(signature: Signature, **values) -> None:
             values[field] = values[field].strip()
     postal_code, country = values["postal_code"], values["country"]
     values.update(city="", region="")
-    values.update(places.place_fields(postal_code, country))
-    values.update(places.district_fields(postal_code, country))
+    values.update(zips.place_fields(postal_code, country))
+    values.update(districts.district_fields(postal_code, country))
     for field, value in values.items():
         setattr(signature, field, value)
     signature.save(update_fields=list(values))
+
+
+def required_reason(reason: str, message) -> str:
+    """The reason an organizer gives for a change, stripped; ValidationError(message) when there is none."""
+    if not reason.strip():
+        raise ValidationError(message)
+    return reason.strip()
 
 
 def _locked(signature: Signature) -> Signature:
@@ -416,8 +431,8 @@ def signature_confirm(
         return False
     if signature.status != Signature.Status.PENDING:
         raise ValidationError(_("Only a pending signature can be confirmed."))
-    if by is not None and not reason.strip():
-        raise ValidationError(_("Say why you confirm this signature by hand."))
+    if by is not None:
+        reason = required_reason(reason, _("Say why you confirm this signature by hand."))
     if choices is not None:
         _set_choices(signature, **{field: choices[field] for field in CHOICES})
     _set_status(signature, status=Signature.Status.CONFIRMED, by=by, reason=reason.strip())
@@ -427,26 +442,24 @@ def signature_confirm(
 @transaction.atomic
 def signature_strike(*, signature: Signature, by, reason: str) -> bool:
     """Take a signature out of the count (kept for the record). Returns False if already struck."""
-    if not reason.strip():
-        raise ValidationError(_("Say why the signature is struck."))
+    reason = required_reason(reason, _("Say why the signature is struck."))
     signature = _locked(signature)
     if signature.status == Signature.Status.STRUCK:
         return False
-    _set_status(signature, status=Signature.Status.STRUCK, by=by, reason=reason.strip())
+    _set_status(signature, status=Signature.Status.STRUCK, by=by, reason=reason)
     return True
 
 
 @transaction.atomic
 def signature_restore(*, signature: Signature, by, reason: str) -> bool:
     """Undo a strike or a flag: back to confirmed if it ever was, else to pending."""
-    if not reason.strip():
-        raise ValidationError(_("Say why the signature is restored."))
+    reason = required_reason(reason, _("Say why the signature is restored."))
     signature = _locked(signature)
     if signature.status not in (Signature.Status.STRUCK, Signature.Status.FLAGGED):
         return False
     was_flagged = signature.status == Signature.Status.FLAGGED
     status = Signature.Status.CONFIRMED if signature.confirmed_at else Signature.Status.PENDING
-    _set_status(signature, status=status, by=by, reason=reason.strip())
+    _set_status(signature, status=status, by=by, reason=reason)
     if was_flagged and status == Signature.Status.PENDING:
         # A flagged signature was never sent its confirmation: this is its first.
         _queue_mail(signature, kind=SignatureMail.Kind.CONFIRM, cause=SignatureMail.Cause.SIGNED)
@@ -521,3 +534,33 @@ def signer_details_viewed(*, user, what: str, signature_id: int | None = None, r
     SignerDetailsView.objects.create(
         user=user, username=user.get_username(), what=what, signature_id=signature_id, results=results
     )
+
+
+@transaction.atomic
+def districts_replace(*, by_zip: dict[str, set[str]]) -> int:
+    """Replace the ZIP-to-district table and bring every US signature's district up to date.
+
+    Returns the number of signatures whose district changed.
+    """
+    districts.zip_districts_replace(districts=by_zip)
+    signatures, zip_districts = Signature._meta.db_table, ZipDistrict._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement: a ZIP in one district gets it, a ZIP in several is
+        # marked split, a ZIP no longer in the file loses what it had.
+        cursor.execute(
+            f"""
+            WITH per_zip AS (
+                SELECT zcta, {districts.DISTRICT_COLUMNS} FROM {zip_districts} GROUP BY zcta
+            ), wanted AS (
+                SELECT s.id, coalesce(p.district, '') AS district,
+                       coalesce(p.district_split, false) AS district_split
+                FROM {signatures} s LEFT JOIN per_zip p ON p.zcta = left(s.postal_code, 5)
+                WHERE s.country = 'US'
+            )
+            UPDATE {signatures} s SET district = w.district, district_split = w.district_split
+            FROM wanted w
+            WHERE s.id = w.id
+              AND (s.district, s.district_split) IS DISTINCT FROM (w.district, w.district_split)
+            """
+        )
+        return cursor.rowcount

@@ -1,96 +1,35 @@
+"""The signer's pages after the form: check your email, thanks, confirm, withdraw, report a comment.
+
+The form itself is on the campaign page, whose view (petition.views.sign)
+also handles its POST.
+"""
+
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
-from petition import sharing
-from petition.http import petition_url, same_origin_post, signing_petition
 from petition.models import Petition
-from petition.representatives import state_for_postal_code, state_links
-from petition.views import render_petition
+from places.links import state_links
 from signatures import services, tokens
-from signatures.abuse import client_ip, ip_hash, request_signals
-from signatures.forms import EmailForm, SignatureForm, SignerChoicesForm
+from signatures.abuse.ratelimits import HOUR, address_form_limits, over_limit
+from signatures.abuse.same_origin import same_origin_post
+from signatures.abuse.signals import client_ip, ip_hash
+from signatures.forms import EmailForm, SignerChoicesForm
 from signatures.models import Signature
-from signatures.ratelimits import HOUR, address_form_limits, over_limit, sign_limits
-
-# What the signer typed that the next pages show back to them (the address
-# the mail went to, the state for their members of Congress): a signed cookie
-# on their own browser, never in a URL. Not the session, so that signing
-# touches neither the session table nor Redis, and keeps working without Redis.
-SIGNER_COOKIE = "signer"
-SIGNER_COOKIE_SALT = "signatures.signer"
-SIGNER_COOKIE_SECONDS = 24 * 3600
-
-
-def remember_signer(response, *, email: str, state: str = ""):
-    # signing.dumps gives URL-safe base64, which a cookie carries as it is;
-    # set_signed_cookie's JSON would need quoting, at twice the cost per signature.
-    value = signing.dumps({"email": email, "state": state}, salt=SIGNER_COOKIE_SALT)
-    response.set_cookie(
-        SIGNER_COOKIE, value, max_age=SIGNER_COOKIE_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
-    )
-    return response
-
-
-def signer(request) -> dict:
-    try:
-        data = signing.loads(
-            request.COOKIES.get(SIGNER_COOKIE, ""), salt=SIGNER_COOKIE_SALT, max_age=SIGNER_COOKIE_SECONDS
-        )
-    except signing.BadSignature:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-# No CSRF token: the campaign page carries none so that it is the same for
-# everyone and can be cached publicly (petition/http.py, README "Performance").
-@same_origin_post
-@require_POST
-@sign_limits
-def sign(request, slug):
-    petition = signing_petition(slug)
-    if petition is None:
-        raise Http404
-    if not petition.is_open:
-        return _closed(request, petition)
-    form = SignatureForm(request.POST, petition=petition)
-    if not form.is_valid():
-        return render_petition(request, petition, form=form, status=400)
-    try:
-        services.signature_submit(
-            petition=petition, **form.cleaned_data, **request_signals(request),
-            language=get_language() or "en",
-        )
-    except services.PetitionClosed:  # it closed while this request ran
-        return _closed(request, petition)
-    # The same next page whether or not the address had signed before: the
-    # site never tells a stranger who has signed.
-    next_page = "petition:check_email" if petition.requires_confirmation else "petition:thanks"
-    return remember_signer(
-        HttpResponseRedirect(petition_url(next_page, petition)),
-        email=form.cleaned_data["email"],
-        state=state_for_postal_code(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
-    )
-
-
-def _closed(request, petition):
-    return render(request, "petition/closed.html", {"petition": petition}, status=403)
+from signatures.signer_cookie import remember_signer, remembered_signer
 
 
 @never_cache  # shows the signer's address
 @require_safe
 def check_email(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
-    email = signer(request).get("email", "")
+    email = remembered_signer(request).get("email", "")
     context = {
         "petition": petition,
         "email": email,
@@ -112,7 +51,7 @@ def send_again(request, slug):
     services.signature_send_again(petition=petition, email=form.cleaned_data["email"])
     # The page says it from a fixed flag, not a flash message: the site's
     # pages never read messages, so none can be kept in a shared copy.
-    url = reverse("petition:check_email", kwargs={"slug": petition.slug}) + "?sent=1"
+    url = reverse("signatures:check_email", kwargs={"slug": petition.slug}) + "?sent=1"
     return remember_signer(HttpResponseRedirect(url), email=form.cleaned_data["email"])
 
 
@@ -124,9 +63,9 @@ def thanks(request, slug):
     petition = get_object_or_404(Petition.objects.visible(), slug=slug)
     context = {
         "petition": petition,
-        "state": state_links(signer(request).get("state", "")),
-        "share_links": sharing.share_links(petition),
-        "copy_url": sharing.share_url(petition, "link"),
+        "state": state_links(remembered_signer(request).get("state", "")),
+        "share_links": petition.share_links(),
+        "copy_url": petition.share_url("link"),
     }
     return render(request, "signatures/thanks.html", context)
 
@@ -156,7 +95,7 @@ def confirm(request, slug, token):
             # The old link proves the address received our mail: send a new one.
             services.signature_send_again(petition=petition, email=expired.signature.email)
             return remember_signer(
-                redirect("petition:check_email", slug=petition.slug), email=expired.signature.email
+                redirect("signatures:check_email", slug=petition.slug), email=expired.signature.email
             )
         context["link_days"] = settings.CONFIRM_LINK_DAYS
         return render(request, "signatures/link_expired.html", context)
@@ -173,7 +112,7 @@ def confirm(request, slug, token):
         if form.is_valid():
             try:
                 if services.signature_confirm(signature=signature, choices=form.cleaned_data):
-                    return redirect("petition:thanks", slug=petition.slug)
+                    return redirect("signatures:thanks", slug=petition.slug)
                 return render(request, "signatures/already_confirmed.html", context)
             except ValidationError:  # struck or flagged meanwhile
                 signature.refresh_from_db()
@@ -195,7 +134,7 @@ def withdraw(request, slug, token):
         return _bad_link(request, petition)
     if request.method == "POST":
         services.signature_withdraw(signature=signature)
-        return redirect("petition:withdrawn", slug=petition.slug)
+        return redirect("signatures:withdrawn", slug=petition.slug)
     return render(request, "signatures/withdraw.html", {"petition": petition, "token": token})
 
 
@@ -216,7 +155,7 @@ def withdraw_request(request, slug):
     if request.method == "POST":
         if form.is_valid():
             services.signature_request_withdrawal(petition=petition, email=form.cleaned_data["email"])
-            return redirect("petition:withdraw_requested", slug=petition.slug)
+            return redirect("signatures:withdraw_requested", slug=petition.slug)
         context = {"petition": petition, "form": form}
         return render(request, "signatures/withdraw_request.html", context, status=400)
     return render(request, "signatures/withdraw_request.html", {"petition": petition, "form": form})
@@ -256,7 +195,8 @@ def flag_comment(request, slug, pk):
             result = "invalid"
         else:
             result = "thanks"
-    return HttpResponseRedirect(f"{petition_url('petition:comment_reported', petition)}?result={result}")
+    url = reverse("signatures:comment_reported", kwargs={"slug": petition.slug})
+    return HttpResponseRedirect(f"{url}?result={result}")
 
 
 @never_cache

@@ -191,19 +191,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='ZipDistrict',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('zcta', models.CharField(max_length=5, verbose_name='ZIP code tabulation area')),
-                ('district', models.CharField(max_length=8, verbose_name='congressional district')),
-            ],
-            options={
-                'verbose_name': 'ZIP district',
-                'verbose_name_plural': 'ZIP districts',
-                'constraints': [models.UniqueConstraint(fields=('zcta', 'district'), name='one_row_per_zip_district')],
-            },
-        ),
-        migrations.CreateModel(
             name='CountShard',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db.migrations.loader import MigrationLoader
 
-APPS = ("petition", "signatures")
+APPS = ("petition", "places", "signatures")
 
 
 def migrations_of(app):
@@ -17,7 +17,8 @@ def migrations_of(app):
 @pytest.mark.parametrize("app", APPS)
 def test_each_app_has_one_initial_migration_and_a_straight_history(app):
     migrations = migrations_of(app)
-    assert [name for name, migration in migrations.items() if migration.initial] == ["0001_" + app]
+    initial = [name for name, migration in migrations.items() if migration.initial]
+    assert len(initial) == 1 and initial[0].startswith("0001_"), initial
     for name, migration in migrations.items():
         parents = [dependency for dependency in migration.dependencies if dependency[0] == app]
         assert len(parents) == (0 if migration.initial else 1), name

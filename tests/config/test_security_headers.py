@@ -83,4 +83,4 @@ def test_the_admin_path_is_configurable_and_its_sign_in_stays_limited():
         env={**os.environ, "ADMIN_URL": "/backstage-7f3/"},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["/backstage-7f3/", "signatures.ratelimits"]
+    assert result.stdout.split() == ["/backstage-7f3/", "signatures.abuse.ratelimits"]

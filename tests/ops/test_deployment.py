@@ -23,7 +23,7 @@ from tests.support.live import BASE_DIR, free_port, gunicorn
 
 DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
 COMPOSE = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())
-README = (BASE_DIR / "README.md").read_text()
+CONFIGURATION = (BASE_DIR / "docs" / "configuration.md").read_text()
 BIN_RUN = (BASE_DIR / "bin/run").read_text()
 
 
@@ -258,7 +258,7 @@ def test_compose_points_the_site_at_its_own_database_and_redis():
 
 
 def documented_variables() -> set[str]:
-    table = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    table = CONFIGURATION
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split(" | ")[0])}
 

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from ops.request_log import JsonFormatter, RequestIdFilter
-from tests.support.live import gunicorn
 from tests.config.test_settings import run_settings
+from tests.support.live import gunicorn
 
 
 @pytest.mark.django_db

@@ -18,8 +18,8 @@ from django.utils import translation
 
 from petition.caching import cached_publicly
 from signatures import services
-from tests.conftest import public_comment
 from signatures.models import Signature
+from tests.conftest import public_comment
 
 
 def test_the_campaign_page_sets_no_cookie_and_is_publicly_cacheable(client, petition):
@@ -167,9 +167,9 @@ def test_the_site_never_shows_or_clears_a_visitors_flash_messages(client, petiti
     client.cookies["messages"] = pending_message_cookie("A note for one visitor")
     for url in [
         petition.get_absolute_url(), "/", "/es/", reverse("privacy"),
-        reverse("petition:check_email", args=[petition.slug]),
-        reverse("petition:thanks", args=[petition.slug]),
-        reverse("petition:withdraw_request", args=[petition.slug]),
+        reverse("signatures:check_email", args=[petition.slug]),
+        reverse("signatures:thanks", args=[petition.slug]),
+        reverse("signatures:withdraw_request", args=[petition.slug]),
     ]:
         response = client.get(url, follow=True)
         assert "A note for one visitor" not in response.content.decode(), url
@@ -241,7 +241,7 @@ def test_a_response_the_same_for_everyone_is_kept_and_public(settings, microcach
 @pytest.mark.parametrize("name", ["check_email", "thanks", "withdraw_requested", "withdrawn"])
 def test_pages_about_one_signer_are_private(client, petition, signer_data, name):
     client.post(reverse("petition:sign", args=[petition.slug]), signer_data())  # the signer cookie
-    response = client.get(reverse(f"petition:{name}", args=[petition.slug]))
+    response = client.get(reverse(f"signatures:{name}", args=[petition.slug]))
     assert response.status_code == 200
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-cache"} <= cache_control and "public" not in cache_control

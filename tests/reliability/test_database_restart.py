@@ -15,8 +15,8 @@ import warnings
 
 import pytest
 
-from tests.support.live import BASE_DIR, Browserless, gunicorn
 from tests.reliability.load import FRIENDLY_503, Load
+from tests.support.live import BASE_DIR, Browserless, gunicorn
 
 DOWN_SECONDS = 3
 RECOVERY_SECONDS = 5  # the promise: signing works again this soon after the database is back

@@ -1,7 +1,7 @@
 """Redis dies while people sign: signing goes on, and the site is ready again when Redis returns.
 
 The cache holds nothing a signature needs (sessions are in PostgreSQL), and
-rate limits fail open (README, "When Redis is down"), so losing Redis costs
+rate limits fail open (docs/deploying.md, "When Redis is down"), so losing Redis costs
 no signature. The test runs its own redis-server so it can kill it.
 """
 
@@ -14,8 +14,8 @@ import pytest
 
 from signatures.counting import count_for
 from signatures.models import Signature
-from tests.support.live import Browserless, free_port, gunicorn
 from tests.reliability.load import Load
+from tests.support.live import Browserless, free_port, gunicorn
 
 RECOVERY_SECONDS = 5
 

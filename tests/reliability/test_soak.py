@@ -12,8 +12,8 @@ import pytest
 
 from signatures.counting import count_for, recount
 from signatures.models import Signature
-from tests.support.live import gunicorn
 from tests.reliability.load import Load
+from tests.support.live import gunicorn
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 SOAK_LOAD = 0.7

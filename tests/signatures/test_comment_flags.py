@@ -18,11 +18,11 @@ def own_cache(settings):
 
 
 def flag_url(signature):
-    return reverse("petition:flag_comment", args=[signature.petition.slug, signature.pk])
+    return reverse("signatures:flag_comment", args=[signature.petition.slug, signature.pk])
 
 
 def reported_url(petition, result):
-    return reverse("petition:comment_reported", args=[petition.slug]) + f"?result={result}"
+    return reverse("signatures:comment_reported", args=[petition.slug]) + f"?result={result}"
 
 
 def test_anyone_can_flag_a_public_comment_once_per_visitor(client, petition):
@@ -49,7 +49,7 @@ def test_the_visitor_is_thanked_on_a_private_page_of_its_own(client, petition):
 
 def test_the_outcome_page_says_only_what_the_site_wrote(client, petition):
     assert client.get(reported_url(petition, "<script>forged</script>")).status_code == 404
-    assert client.get(reverse("petition:comment_reported", args=[petition.slug])).status_code == 404
+    assert client.get(reverse("signatures:comment_reported", args=[petition.slug])).status_code == 404
 
 
 def test_another_visitor_never_sees_a_reporters_thanks(client, petition, microcache):

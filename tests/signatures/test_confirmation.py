@@ -36,7 +36,7 @@ def assert_recount_agrees(petition):
 
 def test_it_sends_mail_from_the_worker_and_confirms_only_on_post(client, petition):
     response = sign(client, petition)
-    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert response["Location"] == reverse("signatures:check_email", args=[petition.slug])
     # Nothing is sent inside the request: a task waits for the worker.
     assert mail.outbox == []
     assert DBTaskResult.objects.count() == 1
@@ -60,7 +60,7 @@ def test_it_sends_mail_from_the_worker_and_confirms_only_on_post(client, petitio
     assert count_for(petition) == 0
 
     response = press_confirm(client, confirm)
-    assert response["Location"] == reverse("petition:thanks", args=[petition.slug])
+    assert response["Location"] == reverse("signatures:thanks", args=[petition.slug])
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.CONFIRMED and signature.confirmed_at
     assert count_for(petition) == 1
@@ -86,16 +86,16 @@ def test_the_check_email_page_names_the_address_the_fixes_and_the_link_lifetime(
 
 def test_send_again_from_the_check_email_page_sends_a_new_link(client, petition):
     sign(client, petition)
-    response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
-    assert response["Location"] == reverse("petition:check_email", args=[petition.slug]) + "?sent=1"
+    response = client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    assert response["Location"] == reverse("signatures:check_email", args=[petition.slug]) + "?sent=1"
     assert "a new email is on its way" in client.get(response["Location"]).content.decode()
     run_worker()
     assert [m.subject for m in mail.outbox] == ["Confirm your signature: Save the river"] * 2
 
 
 def test_send_again_for_an_address_that_never_signed_looks_the_same_and_sends_nothing(client, petition):
-    response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "nobody@example.org"})
-    assert response["Location"] == reverse("petition:check_email", args=[petition.slug]) + "?sent=1"
+    response = client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "nobody@example.org"})
+    assert response["Location"] == reverse("signatures:check_email", args=[petition.slug]) + "?sent=1"
     assert "a new email is on its way" in client.get(response["Location"]).content.decode()
     run_worker()
     assert mail.outbox == []
@@ -103,7 +103,7 @@ def test_send_again_for_an_address_that_never_signed_looks_the_same_and_sends_no
 
 @pytest.mark.django_db
 def test_send_again_with_a_bad_address_shows_an_error(client, petition):
-    response = client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "nope\x00"})
+    response = client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "nope\x00"})
     assert response.status_code == 400
     assert "Enter a valid email address." in response.content.decode()
 
@@ -126,7 +126,7 @@ def test_signing_again_once_confirmed_says_you_have_already_signed(client, petit
     run_worker()
     press_confirm(client, link(mail.outbox[0], "confirm"))
     response = sign(Client(), petition)
-    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert response["Location"] == reverse("signatures:check_email", args=[petition.slug])
     run_worker()
     message = mail.outbox[1]
     assert message.subject == "You have already signed: Save the river"
@@ -142,7 +142,7 @@ def test_at_most_three_repeat_emails_per_address_per_day(client, petition):
     petition.save(update_fields=["email_hourly_limit"])
     responses = [sign(Client(), petition) for _ in range(6)]
     assert len({r["Location"] for r in responses}) == 1
-    client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "maria@example.org"})
     run_worker()
     # The first confirmation, then three repeats; the rest sent nothing.
     assert len(mail.outbox) == 4
@@ -179,7 +179,7 @@ def test_an_expired_link_offers_a_new_one_and_changes_nothing(client, petition, 
 
     # POSTing the expired link sends a new one; it does not confirm.
     response = client.post(expired)
-    assert response["Location"] == reverse("petition:check_email", args=[petition.slug])
+    assert response["Location"] == reverse("signatures:check_email", args=[petition.slug])
     assert Signature.objects.get().status == Signature.Status.PENDING
     run_worker()
     fresh = link(mail.outbox[1], "confirm")
@@ -204,7 +204,7 @@ def test_a_tampered_or_unknown_link_gets_a_clear_page_and_changes_nothing(client
     run_worker()
     good = link(mail.outbox[0], "confirm")
     token = good.rstrip("/").rsplit("/", 1)[1]
-    bad = reverse("petition:confirm", args=[petition.slug, mangle(token)])
+    bad = reverse("signatures:confirm", args=[petition.slug, mangle(token)])
     for response in (client.get(bad), client.post(bad)):
         assert response.status_code == 404
         assert "Nothing was changed." in response.content.decode()
@@ -217,7 +217,7 @@ def test_a_link_for_one_petition_does_not_work_on_another(client, make_petition,
     sign(client, petition)
     run_worker()
     token = link(mail.outbox[0], "confirm").rstrip("/").rsplit("/", 1)[1]
-    response = client.post(reverse("petition:confirm", args=[other.slug, token]))
+    response = client.post(reverse("signatures:confirm", args=[other.slug, token]))
     assert response.status_code == 404
     assert Signature.objects.get().status == Signature.Status.PENDING
 
@@ -226,7 +226,7 @@ def test_a_confirm_link_cannot_withdraw(client, petition):
     sign(client, petition)
     run_worker()
     token = link(mail.outbox[0], "confirm").rstrip("/").rsplit("/", 1)[1]
-    response = client.post(reverse("petition:withdraw", args=[petition.slug, token]))
+    response = client.post(reverse("signatures:withdraw", args=[petition.slug, token]))
     assert response.status_code == 404
     assert Signature.objects.count() == 1
 
@@ -363,7 +363,7 @@ def test_a_flagged_signature_gets_its_confirmation_only_once_restored(client, pe
 
 
 def ask_to_send_again(petition, email):
-    return post_from_a_fresh_browser(reverse("petition:send_again", args=[petition.slug]), {"email": email})
+    return post_from_a_fresh_browser(reverse("signatures:send_again", args=[petition.slug]), {"email": email})
 
 
 def test_send_again_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(
@@ -418,7 +418,7 @@ def test_the_owner_who_signs_after_a_stranger_confirms_their_own_choices(client,
         "name": "Maria Owner", "postal_code": "78205", "country": "US",
         "comment": "", "public": False, "opt_in": True,
     }
-    assert press_confirm(client, newest)["Location"] == reverse("petition:thanks", args=[petition.slug])
+    assert press_confirm(client, newest)["Location"] == reverse("signatures:thanks", args=[petition.slug])
 
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.CONFIRMED
@@ -449,7 +449,7 @@ def test_the_owner_corrects_on_the_confirmation_page_what_a_stranger_chose_after
 
     corrected = {"name": "Maria Owner", "postal_code": "10001", "country": "US", "comment": ""}
     response = client.post(confirm, corrected)
-    assert response["Location"] == reverse("petition:thanks", args=[petition.slug])
+    assert response["Location"] == reverse("signatures:thanks", args=[petition.slug])
     signature = Signature.objects.get()
     assert (signature.name, signature.postal_code, signature.comment, signature.public) == (
         "Maria Owner", "10001", "", False
@@ -466,8 +466,8 @@ def test_a_changed_link_and_a_link_for_no_signature_get_the_same_answer(client, 
     token = link(mail.outbox[0], view).rstrip("/").rsplit("/", 1)[1]
     existing_id, rest = token.split(".", 1)
     changed = rest[:-1] + ("A" if rest[-1] != "A" else "B")
-    tampered = reverse(f"petition:{view}", args=[petition.slug, f"{existing_id}.{changed}"])
-    unknown = reverse(f"petition:{view}", args=[petition.slug, f"99999999.{rest}"])
+    tampered = reverse(f"signatures:{view}", args=[petition.slug, f"{existing_id}.{changed}"])
+    unknown = reverse(f"signatures:{view}", args=[petition.slug, f"99999999.{rest}"])
     for method in (client.get, client.post):
         one, other = method(tampered), method(unknown)
         assert one.status_code == other.status_code == 404

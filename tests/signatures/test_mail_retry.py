@@ -15,7 +15,13 @@ from signatures.counting import count_for
 from signatures.models import Signature, SignatureMail, SignerRequest
 from signatures.services import signature_resend_confirmation
 from tests.support.factories import sign
-from tests.support.mailtools import FailingSMTPBackend, link, press_confirm, run_worker, store_queued_signatures
+from tests.support.mailtools import (
+    FailingSMTPBackend,
+    link,
+    press_confirm,
+    run_worker,
+    store_queued_signatures,
+)
 
 # run_worker sees only committed rows (its docstring says why).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -132,7 +138,7 @@ def test_requeue_sends_mail_whose_task_was_lost_and_only_that(client, petition):
 def test_requeue_also_answers_signer_requests_whose_task_was_lost(client, petition):
     sign(client, petition)
     run_worker()
-    client.post(reverse("petition:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "maria@example.org"})
     DBTaskResult.objects.filter(status="READY").delete()  # lost after its commit
     run_worker()
     assert len(mail.outbox) == 1

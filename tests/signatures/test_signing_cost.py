@@ -1,21 +1,17 @@
 """What one signature costs the database: the round trips the benchmark's numbers rest on."""
 
-import random
-
 import pytest
-
-import zipcodes
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from petition import zip_places
+from places.models import ZipDistrict
 from signatures import services
 from signatures.counting import count_for
 from signatures.mail import send_signature_mail
-from signatures.models import Signature, SignatureMail, SignerRequest, ZipDistrict
+from signatures.models import Signature, SignatureMail, SignerRequest
 from signatures.tasks import process_signer_request
 from tests.support.factories import form_fields
 from tests.support.mailtools import store_queued_signatures
@@ -32,13 +28,14 @@ def test_it_signs_a_petition_that_counts_in_one_statement_when_limits_are_off(
     client, petition, signer_data, settings
 ):
     settings.RATELIMIT_ENABLE = False
-    settings.MICROCACHE_SECONDS = 60
     ZipDistrict.objects.create(zcta="78205", district="TX-20")
-    sign(client, petition, signer_data, email="first@example.org")  # reads the petition once
+    sign(client, petition, signer_data, email="first@example.org")  # the first request's one-off reads
     with CaptureQueriesContext(connection) as queries:
         response = sign(client, petition, signer_data, email="second@example.org")
     assert response.status_code == 302
-    assert len(queries) == 1, [q["sql"] for q in queries]
+    # The petition's row, then the one statement that stores and counts the signature.
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert 'FROM "petition_petition"' in queries[0]["sql"]
     signature = Signature.objects.get(petition=petition, email="second@example.org")
     assert (signature.status, signature.city, signature.region, signature.district) == (
         Signature.Status.CONFIRMED, "San Antonio", "TX", "TX-20"
@@ -78,13 +75,6 @@ def test_a_pending_signature_writes_its_mail_and_task_in_one_transaction(
         task_path=send_signature_mail.module_path, args_kwargs__args=[mail.pk]
     ).count() == 1
     assert count_for(petition) == 0
-
-
-def test_the_zip_table_agrees_with_the_package():
-    known = random.Random(7).sample(sorted(zip_places.load()), 200)
-    for code in [*known, "00000", "99999", "78205"]:
-        matches = zipcodes.matching(code)
-        assert zip_places.place_of(code) == ((matches[0]["city"], matches[0]["state"]) if matches else None)
 
 
 def test_the_signing_statement_is_prepared_once_the_connection_has_run_it_a_few_times(

@@ -8,7 +8,7 @@ import pytest
 from django import forms
 
 from petition.models import Petition
-from signatures.abuse import form_started_token
+from signatures.abuse.bot_trap import form_started_token
 from signatures.forms import SignatureForm, SignerChoicesForm
 from signatures.validators import MULTILINE_OK, reject_control_characters
 

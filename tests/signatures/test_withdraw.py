@@ -43,7 +43,7 @@ def test_withdrawing_from_the_email_removes_the_signature_its_data_and_its_count
     assert Signature.objects.count() == 2  # a GET changes nothing
 
     response = client.post(withdraw)
-    assert response["Location"] == reverse("petition:withdrawn", args=[petition.slug])
+    assert response["Location"] == reverse("signatures:withdrawn", args=[petition.slug])
     assert "Your signature has been removed" in client.get(response["Location"]).content.decode()
     assert count_for(petition) == 1
     assert not Signature.objects.filter(email_canonical="maria@example.org").exists()
@@ -94,13 +94,13 @@ def test_a_tampered_withdrawal_link_changes_nothing(client, petition):
 
 def test_asking_for_a_withdrawal_link_emails_it_to_a_signer(client, petition):
     sign_and_confirm(client, petition)
-    form = client.get(reverse("petition:withdraw_request", args=[petition.slug]))
+    form = client.get(reverse("signatures:withdraw_request", args=[petition.slug]))
     assert form.status_code == 200 and 'name="email"' in form.content.decode()
 
     response = client.post(
-        reverse("petition:withdraw_request", args=[petition.slug]), {"email": "MARIA@example.org"}
+        reverse("signatures:withdraw_request", args=[petition.slug]), {"email": "MARIA@example.org"}
     )
-    assert response["Location"] == reverse("petition:withdraw_requested", args=[petition.slug])
+    assert response["Location"] == reverse("signatures:withdraw_requested", args=[petition.slug])
     run_worker()
     message = mail.outbox[-1]
     assert message.subject == "Remove your signature: Save the river"
@@ -113,7 +113,7 @@ def test_asking_for_a_withdrawal_link_emails_it_to_a_signer(client, petition):
 def test_asking_for_an_address_that_never_signed_looks_the_same_and_sends_nothing(client, petition):
     sign_and_confirm(client, petition)
     sent = len(mail.outbox)
-    url = reverse("petition:withdraw_request", args=[petition.slug])
+    url = reverse("signatures:withdraw_request", args=[petition.slug])
     signed = client.post(url, {"email": "maria@example.org"})
     stranger = client.post(url, {"email": "nobody@example.org"})
     assert signed["Location"] == stranger["Location"]
@@ -126,20 +126,20 @@ def test_withdrawal_links_on_request_are_capped_per_day(client, petition):
     sign_and_confirm(client, petition)
     sent = len(mail.outbox)
     for _ in range(5):
-        client.post(reverse("petition:withdraw_request", args=[petition.slug]), {"email": "maria@example.org"})
+        client.post(reverse("signatures:withdraw_request", args=[petition.slug]), {"email": "maria@example.org"})
     run_worker()
     assert len(mail.outbox) == sent + 3
 
 
 @pytest.mark.django_db
 def test_a_bad_address_on_the_request_page_shows_an_error(client, petition):
-    response = client.post(reverse("petition:withdraw_request", args=[petition.slug]), {"email": "x" * 300})
+    response = client.post(reverse("signatures:withdraw_request", args=[petition.slug]), {"email": "x" * 300})
     assert response.status_code == 400
     assert 'id="id_email_error"' in response.content.decode()
 
 
 def ask_for_a_link(petition, email):
-    return post_from_a_fresh_browser(reverse("petition:withdraw_request", args=[petition.slug]), {"email": email})
+    return post_from_a_fresh_browser(reverse("signatures:withdraw_request", args=[petition.slug]), {"email": email})
 
 
 def test_asking_for_a_link_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from petition.models import Petition
 from signatures import services
-from signatures.abuse import form_started_token
+from signatures.abuse.bot_trap import form_started_token
 from signatures.models import Signature
 
 _numbers = itertools.count()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from signatures import places
+from places.districts import read_relationship_file
+from signatures import services
 
 
 class Command(BaseCommand):
@@ -15,14 +16,14 @@ class Command(BaseCommand):
     def handle(self, *, file, **options):
         try:
             with open(file, encoding="utf-8-sig", newline="") as lines:
-                districts = places.read_relationship_file(lines)
+                districts = read_relationship_file(lines)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         except (ValueError, UnicodeDecodeError) as error:
             raise CommandError(f"{file}: {error}") from None
         if not districts:
             raise CommandError(f"{file} names no ZIP code tabulation area: nothing loaded.")
-        changed = places.districts_replace(districts=districts)
+        changed = services.districts_replace(by_zip=districts)
         split = sum(1 for ds in districts.values() if len(ds) > 1)
         self.stdout.write(
             f"Loaded {len(districts)} ZIP codes ({split} of them in more than one district); "

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from signatures import services
-from signatures.admin_lists import CappedCountPaginator
+from signatures.admin.lists import CappedCountPaginator
 from signatures.counting import count_for
 from signatures.models import Signature
 from tests.support.factories import make_signatures

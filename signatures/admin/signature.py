@@ -11,7 +11,8 @@ from django.utils.translation import ngettext
 
 from petition.models import Petition
 from signatures import exports, services
-from signatures.admin_lists import (
+from signatures.admin.comments import CommentModerationFilter, hide_comments, show_comments
+from signatures.admin.lists import (
     CappedCountPaginator,
     CountryFilter,
     DistrictFilter,
@@ -19,8 +20,7 @@ from signatures.admin_lists import (
     SourceFilter,
     StateFilter,
 )
-from signatures.admin_comments import CommentModerationFilter, hide_comments, show_comments
-from signatures.admin_privacy import (
+from signatures.admin.privacy import (
     PERSONAL_FIELDS,
     ReadOnlyAdmin,
     SignerDetailsMixin,
@@ -28,7 +28,7 @@ from signatures.admin_privacy import (
     record_search,
 )
 from signatures.canonical import canonical_email
-from signatures.models import Signature, SignatureExport, SignatureMail
+from signatures.models import Signature, SignatureExport
 
 
 class ReasonForm(forms.Form):
@@ -88,7 +88,7 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
     private_fields = PERSONAL_FIELDS
     list_select_related = ["petition"]
     # At a million rows: no COUNT(*) of the whole table, a capped count of
-    # the filtered rows (admin_lists.CappedCountPaginator).
+    # the filtered rows (lists.CappedCountPaginator).
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice
     paginator = CappedCountPaginator
@@ -303,41 +303,3 @@ class SignatureExportAdmin(SignerDetailsMixin, ReadOnlyAdmin):
     list_select_related = ["petition"]
     search_fields = ["actor"]
     date_hierarchy = "created_at"
-
-
-@admin.register(SignatureMail)
-class SignatureMailAdmin(SignerDetailsMixin, admin.ModelAdmin):
-    """Read-only: what was sent to whom and what failed, for organizers answering "no email"."""
-
-    # A mail server's error often quotes the address it refused.
-    private_fields = PERSONAL_FIELDS | {"last_error"}
-
-    list_display = ["signature", "kind", "cause", "created_at", "sent_at", "attempts", "gave_up_at"]
-    list_filter = ["kind", "cause", ("sent_at", admin.EmptyFieldListFilter), ("gave_up_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["signature__petition"]
-    search_fields = ["signature__email_canonical"]
-    show_full_result_count = False
-    readonly_fields = [f.name for f in SignatureMail._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_search_fields(self, request):
-        return self.search_fields if may_see_details(request) else []
-
-    def get_search_results(self, request, queryset, search_term):
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term.strip() and may_see_details(request):
-            record_search(request, found)
-        return found, may_have_duplicates
-
-    def details_signature_id(self, request, object_id):
-        mail = self.get_object(request, object_id)
-        return mail.signature_id if mail.last_error else None
-
-
-# The abuse-review admin (allow-list, activity, invalidations) lives beside this one.
-from signatures import abuse_admin  # noqa: E402,F401

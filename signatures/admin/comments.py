@@ -1,5 +1,4 @@
-"""Comment moderation in the signatures admin: a filter and two actions, kept apart
-from admin.py so the signature admin can change without touching them."""
+"""Comment moderation in the signatures admin: a list filter and two actions of the signature admin."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _

@@ -7,12 +7,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from signatures.abuse import client_ip
+from signatures.abuse.ratelimits import DEVICE_COOKIE
+from signatures.abuse.signals import client_ip
 from signatures.models import AllowListEntry, Signature, SignerRequest
-from signatures.ratelimits import DEVICE_COOKIE
 from tests.support import factories
 from tests.support.live import free_port
 
@@ -139,7 +138,7 @@ def test_signing_goes_on_unlimited_when_the_cache_is_down(make_petition, setting
         }
     }
     petition = make_petition(ip_burst_limit=1, email_hourly_limit=1)
-    with caplog.at_level(logging.WARNING, logger="signatures.ratelimits"):
+    with caplog.at_level(logging.WARNING, logger="signatures.abuse.ratelimits"):
         codes = [sign(petition, f"d{n}@example.org").status_code for n in range(3)]
     assert codes == [302, 302, 302]
     assert Signature.objects.filter(petition=petition).count() == 3
@@ -181,7 +180,7 @@ def test_organizers_see_and_edit_the_limits_on_the_petition_admin_page(client, p
         assert f'name="{field}" value="{default}"' in html
 
 
-ADDRESS_FORMS = ["petition:send_again", "petition:withdraw_request"]
+ADDRESS_FORMS = ["signatures:send_again", "signatures:withdraw_request"]
 
 
 def ask(petition, view, email, *, ip="198.51.100.7"):
@@ -216,9 +215,9 @@ def test_an_allow_listed_network_skips_the_address_form_limit_per_client_but_not
     AllowListEntry.objects.create(
         network="198.51.100.0/24", expires_at=timezone.now() + timedelta(hours=2), note="Rally"
     )
-    statuses = [ask(petition, "petition:send_again", f"a{n}@example.org").status_code for n in range(12)]
+    statuses = [ask(petition, "signatures:send_again", f"a{n}@example.org").status_code for n in range(12)]
     assert statuses == [302] * 12
-    statuses = [ask(petition, "petition:send_again", "same@example.org").status_code for _ in range(6)]
+    statuses = [ask(petition, "signatures:send_again", "same@example.org").status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429]
 
 

@@ -6,7 +6,12 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from signatures import services
-from signatures.models import Signature, SignatureExport, SignatureMail, SignerDetailsView
+from signatures.models import (
+    Signature,
+    SignatureExport,
+    SignatureMail,
+    SignerDetailsView,
+)
 from tests.support.factories import make_signature
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")

@@ -33,3 +33,19 @@ def load() -> dict[str, tuple[str, str]]:
 def place_of(zip5: str) -> tuple[str, str] | None:
     """(city, state) of a 5-digit ZIP code, None when the package does not know it."""
     return (_places if _places is not None else load()).get(zip5)
+
+
+def zip5(postal_code: str, country: str) -> str:
+    """The 5-digit ZIP of a US postal code ("78205-1234" gives "78205"), else ""."""
+    code = postal_code.strip()[:5]
+    return code if str(country) == "US" and len(code) == 5 and code.isdigit() else ""
+
+
+def place_fields(postal_code: str, country: str) -> dict:
+    """City and state of a postal code as the fields a signature keeps them in: city and region.
+
+    Empty when the code is not a US ZIP the package knows. The district comes
+    from the database (places.districts).
+    """
+    place = place_of(zip5(postal_code, country))
+    return {"city": place[0][:100], "region": place[1]} if place else {}

@@ -9,13 +9,9 @@ import hashlib
 import hmac
 import ipaddress
 import re
-import time
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from django.conf import settings
-from django.core import signing
-
-FORM_STARTED_SALT = "signatures.form-started"
 
 
 def client_ip(request) -> str:
@@ -55,10 +51,13 @@ def ip_key(ip: str) -> str:
     return str(address)
 
 
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA256 of value with IP_HASH_KEY: equal values give equal hashes, none can be reversed."""
+    return hmac.new(settings.IP_HASH_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
 def ip_hash(ip: str) -> str:
-    return hmac.new(
-        settings.IP_HASH_KEY.encode(), ip_key(ip).encode(), hashlib.sha256
-    ).hexdigest()
+    return keyed_hash(ip_key(ip))
 
 
 # Checked in order: several browsers name others in their user agent
@@ -97,38 +96,3 @@ def request_signals(request) -> dict:
         "ip_hash": ip_hash(client_ip(request)),
         "user_agent_family": user_agent_family(request.META.get("HTTP_USER_AGENT", "")),
     }
-
-
-class FormExpired(Exception):
-    """The sign form was shown longer ago than SIGN_FORM_MAX_SECONDS."""
-
-
-def _form_started_salt(petition) -> str:
-    return f"{FORM_STARTED_SALT}:{petition.pk}"
-
-
-def form_started_token(petition, now: float | None = None) -> str:
-    """A signed timestamp for one petition's sign form: the server keeps nothing, the form carries it.
-
-    Signed for that petition only, so that a token serves one petition. It
-    cannot be bound to a visitor: the campaign page is cached for everyone.
-    """
-    return signing.dumps(int(now if now is not None else time.time()), salt=_form_started_salt(petition))
-
-
-def seconds_since_started(token: str, petition) -> int | None:
-    """Seconds since the form was shown, or None when the token is missing, forged or another petition's.
-
-    Raises FormExpired past SIGN_FORM_MAX_SECONDS, so that one token cannot
-    sign for days.
-    """
-    try:
-        started = signing.loads(token, salt=_form_started_salt(petition))
-    except signing.BadSignature:
-        return None
-    if not isinstance(started, int):
-        return None
-    seconds = max(0, int(time.time()) - started)
-    if seconds > settings.SIGN_FORM_MAX_SECONDS:
-        raise FormExpired
-    return seconds

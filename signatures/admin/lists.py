@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from signatures.places import US_STATES
+from places.states import US_STATES
 
 
 class CappedCountPaginator(Paginator):
@@ -75,6 +75,8 @@ class InputFilter(admin.SimpleListFilter):
 
     template = "admin/signatures/input_filter.html"
     placeholder = ""
+    # For codes stored in capitals (districts, countries): typed in any case, they match.
+    capitals = False
 
     def lookups(self, request, model_admin):
         return ()
@@ -85,8 +87,12 @@ class InputFilter(admin.SimpleListFilter):
     def cleaned_value(self) -> str:
         return (self.value() or "").strip()
 
-    def queryset(self, request, queryset):
+    def lookup_value(self) -> str:
         value = self.cleaned_value()
+        return value.upper() if self.capitals else value
+
+    def queryset(self, request, queryset):
+        value = self.lookup_value()
         return queryset.filter(**{self.parameter_name: value}) if value else queryset
 
     def choices(self, changelist):
@@ -111,22 +117,19 @@ class DistrictFilter(InputFilter):
     title = _("congressional district")
     parameter_name = "district"
     placeholder = "TX-23"
+    capitals = True
 
     def queryset(self, request, queryset):
-        value = self.cleaned_value().upper()
-        if value == "SPLIT":
+        if self.lookup_value() == "SPLIT":
             return queryset.filter(district_split=True)
-        return queryset.filter(district=value) if value else queryset
+        return super().queryset(request, queryset)
 
 
 class CountryFilter(InputFilter):
     title = _("country")
     parameter_name = "country"
     placeholder = "US"
-
-    def queryset(self, request, queryset):
-        value = self.cleaned_value().upper()
-        return queryset.filter(country=value) if value else queryset
+    capitals = True
 
 
 class SourceFilter(InputFilter):

@@ -8,11 +8,17 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
-from signatures.abuse import form_started_token, ip_hash, seconds_since_started, user_agent_family
+from signatures.abuse.bot_trap import form_started_token, seconds_since_started
+from signatures.abuse.signals import ip_hash, user_agent_family
 from signatures.counting import count_for
 from signatures.models import Signature
 from tests.support.factories import sign
-from tests.support.mailtools import link, press_confirm, run_worker, store_queued_signatures
+from tests.support.mailtools import (
+    link,
+    press_confirm,
+    run_worker,
+    store_queued_signatures,
+)
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from petition.models import Petition
-from signatures import invalidation
-from signatures.abuse import is_disposable
+from signatures.abuse import invalidation
+from signatures.abuse.signals import is_disposable
 from signatures.models import AllowListEntry, InvalidationBatch, Signature
 
 

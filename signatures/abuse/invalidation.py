@@ -14,7 +14,7 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 
 from signatures.models import InvalidationBatch, Signature
-from signatures.services import signature_restore, signature_strike
+from signatures.services import required_reason, signature_restore, signature_strike
 
 CRITERIA = ("ip_hash", "email_domain", "signed_from", "signed_until")
 
@@ -37,13 +37,12 @@ def matching(*, petition, ip_hash="", email_domain="", signed_from=None, signed_
 
 def invalidation_create(*, petition, by, reason: str, previewed_count: int, **criteria) -> InvalidationBatch:
     """Record the batch and queue the task that strikes its signatures."""
-    if not reason.strip():
-        raise ValidationError(_("Say why these signatures are struck."))
+    reason = required_reason(reason, _("Say why these signatures are struck."))
     if not any(criteria.get(name) for name in CRITERIA):
         raise ValidationError(_("Choose at least one criterion."))
     with transaction.atomic():
         batch = InvalidationBatch.objects.create(
-            petition=petition, created_by=by, reason=reason.strip(),
+            petition=petition, created_by=by, reason=reason,
             previewed_count=previewed_count,
             ip_hash=criteria.get("ip_hash") or "",
             email_domain=(criteria.get("email_domain") or "").strip().lower(),

@@ -1,9 +1,12 @@
+"""ZIP codes to congressional districts: the Census file, the table, and the signatures it updates."""
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from places.districts import district_label
+from places.models import ZipDistrict
 from signatures import services
-from signatures.models import ZipDistrict
 from tests.support.factories import make_signature
 
 # The layout of the Census Bureau's national relationship file for the 119th
@@ -36,25 +39,6 @@ SAMPLE = [
     row("48ZZ", "78999"),  # no district defined
     row("4835", "", land=800),  # the district's land outside every ZCTA
 ]
-
-
-def test_it_gives_city_and_state_from_a_us_zip(petition, signer_data):
-    signature = services.signature_create(
-        petition=petition, **signer_data(postal_code="78205-1234")
-    ).signature
-    assert (signature.city, signature.region) == ("San Antonio", "TX")
-    assert signature.district == "" and signature.district_split is False
-
-
-def test_it_leaves_the_place_empty_outside_the_us_and_for_unknown_zips(petition, signer_data):
-    abroad = services.signature_create(
-        petition=petition, **signer_data(postal_code="SW1A 1AA", country="GB")
-    ).signature
-    unknown = services.signature_create(
-        petition=petition, **signer_data(email="x@example.org", postal_code="00000")
-    ).signature
-    assert (abroad.city, abroad.region) == ("", "")
-    assert (unknown.city, unknown.region) == ("", "")
 
 
 def test_load_districts_reads_the_census_file_and_marks_split_zips(db, tmp_path, capsys):
@@ -127,3 +111,10 @@ def test_load_districts_says_when_the_file_is_missing(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_districts", str(tmp_path / "nope.txt"))
 
+
+@pytest.mark.parametrize(
+    ("geoid", "label"),
+    [("4823", "TX-23"), ("0200", "AK-AL"), ("1198", "DC-AL"), ("7298", "PR-AL"), ("48ZZ", ""), ("9901", "")],
+)
+def test_a_district_is_labelled_as_people_write_it(geoid, label):
+    assert district_label(geoid) == label

@@ -10,11 +10,49 @@ SIGN_FORM_MAX_SECONDS; a form sent back later is shown again with a fresh
 one, since a person who left it open is no bot.
 """
 
+import time
+
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from signatures.abuse import FormExpired, form_started_token, seconds_since_started
+FORM_STARTED_SALT = "signatures.form-started"
+
+
+class FormExpired(Exception):
+    """The sign form was shown longer ago than SIGN_FORM_MAX_SECONDS."""
+
+
+def _form_started_salt(petition) -> str:
+    return f"{FORM_STARTED_SALT}:{petition.pk}"
+
+
+def form_started_token(petition, now: float | None = None) -> str:
+    """A signed timestamp for one petition's sign form: the server keeps nothing, the form carries it.
+
+    Signed for that petition only, so that a token serves one petition. It
+    cannot be bound to a visitor: the campaign page is cached for everyone.
+    """
+    return signing.dumps(int(now if now is not None else time.time()), salt=_form_started_salt(petition))
+
+
+def seconds_since_started(token: str, petition) -> int | None:
+    """Seconds since the form was shown, or None when the token is missing, forged or another petition's.
+
+    Raises FormExpired past SIGN_FORM_MAX_SECONDS, so that one token cannot
+    sign for days.
+    """
+    try:
+        started = signing.loads(token, salt=_form_started_salt(petition))
+    except signing.BadSignature:
+        return None
+    if not isinstance(started, int):
+        return None
+    seconds = max(0, int(time.time()) - started)
+    if seconds > settings.SIGN_FORM_MAX_SECONDS:
+        raise FormExpired
+    return seconds
 
 
 class HoneypotInput(forms.TextInput):

@@ -9,8 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from signatures import services
+from signatures.abuse.invalidation import (
+    invalidation_create,
+    invalidation_undo,
+    matching,
+)
 from signatures.counting import count_for, recount
-from signatures.invalidation import invalidation_create, invalidation_undo, matching
 from signatures.models import AllowListEntry, InvalidationBatch, Signature
 from tests.support.factories import make_signature
 
