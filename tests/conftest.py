@@ -1,6 +1,8 @@
+import time
 import uuid
 from pathlib import Path
 
+import django_ratelimit.core
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -58,6 +60,26 @@ def english_between_tests():
 def own_rate_limit_counters(settings):
     """Each test counts rate limits under its own prefix: the Redis in CI is shared and outlives a run."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl:test:{uuid.uuid4().hex}:"
+
+
+class _StoppedClock:
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def one_rate_limit_window(monkeypatch):
+    """Every request of a test falls in the same rate-limit window.
+
+    django-ratelimit counts in fixed windows that end at a moment of its own
+    for each key; a test that crossed one would see its count start again
+    (a login limit test failed that way, now and then). Only the library's
+    clock stops: the site and the database keep the real time.
+    """
+    monkeypatch.setattr(django_ratelimit.core, "time", _StoppedClock())
 
 
 @pytest.fixture(autouse=True)
