@@ -1,38 +1,105 @@
-"""The public pages' shared caching: what a crowd reloads during a surge.
+"""The public pages' one caching layer, derived from what they show.
 
-The campaign page and count.json are the same for every visitor (no cookie, no token, no session), so a
-CDN or a browser can keep them for a few seconds and then revalidate with
-the ETag: one response serves every reload in that window.
+The campaign page, count.json and the privacy page are the same for every
+visitor (no cookie, no token, no session), which is what a refresh storm needs:
+
+- Their ETag is a digest of what the page shows: the site's code, the
+  language, the facts the page is drawn from (for the campaign page: the
+  petition's last change, whether it is open, the count, the page of signers)
+  and the values of the request it carries (the share code). Django's
+  `condition()` answers a matching If-None-Match with a 304 before anything is
+  drawn. Browsers revalidate on every reload; CDNs keep a copy s-maxage seconds.
+- Each process reads those facts at most once per MICROCACHE_SECONDS (a
+  request that may write makes it read them again, see forget_facts), and keeps the
+  body drawn from them for as long as they stay the same: the database sees
+  one read per page per window per process however many requests come, and
+  the CPU one render per change.
+- The copy depends on the query string only through the parameters the page
+  reads, normalised, and read as the proxy keys its copies (query_value):
+  ?cb=<anything> is the same copy.
+
+A kept body has slots for the values that are not the same for every
+request: the bot trap's timestamp, which must stay fresh for the trap to tell
+how fast a form came back (refreshed with each read of the facts, and never in
+the ETag), and the share code from the link (any valid code, without a copy
+of the page per code). A NUL character marks them: the database cannot store
+one (PostgreSQL text refuses it), so no page text can contain one.
 """
 
+import functools
+import hashlib
 import logging
-from functools import wraps
+from importlib import import_module
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_plus
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.cache import (
-    add_never_cache_headers,
-    get_conditional_response,
-    patch_cache_control,
-    set_response_etag,
-)
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.html import escape
 from django.utils.translation import get_language
+from django.views.decorators.http import condition
 
 logger = logging.getLogger(__name__)
 
+# The per-process cache the copies and facts are kept in (settings.CACHES).
+PAGES = "pages"
+_SLOT = "\0"
+# Bumped by every request that may write (forget_facts): facts read before it are stale.
+_writes = 0
 
-def cached_publicly(max_age: int):
-    """Shared caches may keep the response max_age seconds; an ETag of the body, 304 when it still matches.
 
-    The ETag is a hash of the body, count included, so a 304 is never stale.
-    No Last-Modified: the count changes many times a second and HTTP dates
-    have one-second resolution, so a date could wrongly answer "not modified".
+def slot(name: str) -> str:
+    """Where a kept body takes a per-request value: put it in the page as the value itself."""
+    return f"{_SLOT}{name}{_SLOT}"
 
-    Each process also keeps the response for MICROCACHE_SECONDS, so that a
-    storm reaching the server (no CDN, or reloads that skip it) costs one
-    render per page per second per process, not one per request.
+
+def query_value(request, name: str) -> str | None:
+    """A query parameter as the proxy reads it for its cache key ($arg_NAME, ops/nginx/proxy.conf).
+
+    The first NAME= in the query string, the name in any case and not
+    decoded, as nginx finds it; Django's request.GET would take the last one
+    and decode the name. Read otherwise, a request could fill the proxy's copy
+    for one value with the page for another (?signers=2&signers=40).
+    """
+    for pair in request.META.get("QUERY_STRING", "").split("&"):
+        key, equals, value = pair.partition("=")
+        if equals and key.lower() == name:
+            return unquote_plus(value)
+    return None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a request for a public page asks for; see cached_publicly.
+
+    key: which facts, as plain values: the view's arguments and the query
+      parameters the page reads, normalised (never the raw query string).
+    read: reads those facts from the database; None when there is no such
+      page. Facts have a `version` (a tuple of plain values: everything the
+      body is drawn from, so the same version is the same body) and may have
+      `fills` (values for the body's slots, read with them, not in the ETag).
+    fills: the request's own values for the body's slots; part of the ETag.
+    """
+
+    key: tuple
+    read: Callable[[], Any]
+    fills: dict[str, str] = field(default_factory=dict)
+
+
+def cached_publicly(max_age: int, *, shown_by: Callable[..., Shown]):
+    """A view whose response is the same for everyone: kept per process, 304 by ETag, public for max_age seconds.
+
+    shown_by(request, *args, **kwargs) says what the request asks for (a
+    Shown). The view is called only to draw a body this process does not keep
+    yet, with the facts as the keyword argument `facts` (None: nothing to
+    show; the view answers, a 404, which is not kept).
 
     A response that turns out to belong to one visitor (see _per_visitor) is
     a bug in the page, but it must not reach anyone else because of it: it is
@@ -40,38 +107,136 @@ def cached_publicly(max_age: int):
     """
 
     def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            key = f"page:{get_language()}:{request.get_full_path()}"
-            kept = caches["fragments"].get(key) if settings.MICROCACHE_SECONDS else None
+        def etag(request, *args, **kwargs):
+            shown = shown_by(request, *args, **kwargs)
+            version, _fills, _facts = _current(shown)
+            return None if version is None else _etag(shown, version)
+
+        def respond(request, *args, **kwargs):
+            shown = shown_by(request, *args, **kwargs)
+            version, fills, facts = _current(shown)
+            kept = None if version is None else caches[PAGES].get(_body_key(shown, version))
+            if kept is None and version is not None and facts is None:
+                # Known facts, but no body drawn from them here yet: read them
+                # again, so that the body is drawn from the facts its key names.
+                version, fills, facts = _read(shown)
+            if version is None:
+                return view(request, *args, facts=None, **kwargs)
+            values = {**fills, **shown.fills}
             if kept is None:
-                response = view(request, *args, **kwargs)
+                response = view(request, *args, facts=facts, **kwargs)
                 if response.status_code != 200:
                     return response
+                parts = response.content.split(_SLOT.encode())
                 reason = _per_visitor(request, response)
                 if reason:
                     logger.warning("%s is not cached publicly: %s", request.get_full_path(), reason)
                     add_never_cache_headers(response)
+                    response.content = _filled(parts, values)
                     return response
-                set_response_etag(response)
-                if settings.MICROCACHE_SECONDS:
-                    caches["fragments"].set(
-                        key, (response.content, response["Content-Type"], response["ETag"]),
-                        settings.MICROCACHE_SECONDS,
-                    )
-            else:
-                content, content_type, etag = kept
-                response = HttpResponse(content, content_type=content_type)
-                response["ETag"] = etag
-            # Shared caches (a CDN) keep it for max_age seconds; a browser asks
-            # again every time (a cheap 304 while the ETag matches), so a
-            # signer coming back to the page never sees the count before theirs.
-            patch_cache_control(response, public=True, max_age=0, s_maxage=max_age, must_revalidate=True)
-            return get_conditional_response(request, etag=response["ETag"], response=response)
+                kept = (response["Content-Type"], parts)
+                # Kept until other facts replace it (past its MAX_ENTRIES the
+                # cache drops the least recently used).
+                caches[PAGES].set(_body_key(shown, version), kept, None)
+            content_type, parts = kept
+            response = HttpResponse(_filled(parts, values), content_type=content_type)
+            response["ETag"] = f'"{_etag(shown, version)}"'
+            return _public(response, max_age)
+
+        conditional = condition(etag_func=etag)(respond)
+
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = conditional(request, *args, **kwargs)
+            if response.status_code == 304:
+                _public(response, max_age)
+            return response
 
         return wrapped
 
     return decorator
+
+
+def _public(response, max_age: int):
+    # Shared caches (a CDN) keep it for max_age seconds; a browser asks
+    # again every time (a cheap 304 while the ETag matches), so a
+    # signer coming back to the page never sees the count before theirs.
+    patch_cache_control(response, public=True, max_age=0, s_maxage=max_age, must_revalidate=True)
+    return response
+
+
+def _current(shown: Shown):
+    """(version, fills, facts): the version and fills this process keeps, else read now (then with the facts)."""
+    kept = caches[PAGES].get(_facts_key(shown))
+    if kept is not None and kept[0] == _writes:
+        return kept[1], kept[2], None
+    return _read(shown)
+
+
+def _read(shown: Shown):
+    writes = _writes
+    facts = shown.read()
+    version, fills = (None, {}) if facts is None else (facts.version, getattr(facts, "fills", {}))
+    if settings.MICROCACHE_SECONDS:
+        caches[PAGES].set(_facts_key(shown), (writes, version, fills), settings.MICROCACHE_SECONDS)
+    return version, fills, facts
+
+
+def forget_facts(sender, environ, **kwargs):
+    """A request that may write (a signature, a confirmation, an organizer's change) starts:
+    this process reads the facts again before it next shows a page, so whoever made
+    the change sees it at once when this process serves them (other processes within
+    MICROCACHE_SECONDS). Connected to request_started (petition/apps.py).
+
+    Bumped when the request starts: gunicorn's sync workers (config/gunicorn.py)
+    run nothing else until it ends. The kept bodies stay: they belong to their facts.
+    """
+    global _writes
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        _writes += 1
+
+
+def _facts_key(shown: Shown) -> str:
+    return "facts:" + _digest(shown.key)
+
+
+def _body_key(shown: Shown, version) -> str:
+    return "body:" + _digest((site_version(), get_language(), shown.key, version))
+
+
+def _etag(shown: Shown, version) -> str:
+    return _digest((site_version(), get_language(), shown.key, version, sorted(shown.fills.items())))
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+
+
+def _filled(parts: list[bytes], values: dict[str, str]) -> bytes:
+    """The body with each slot (every other part) replaced by its value, escaped for HTML."""
+    return b"".join(
+        escape(values[part.decode()]).encode() if n % 2 else part for n, part in enumerate(parts)
+    )
+
+
+@functools.cache
+def site_version() -> str:
+    """A digest of the files the pages are drawn from (code, templates, translations, static) and SITE_URL.
+
+    Part of every ETag and copy, so that after a deploy that changes how a page
+    looks nobody is told "not modified" about the old one. The same in every
+    process and on every host that runs the same files.
+    """
+    roots = {Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(settings.BASE_DIR)}
+    roots |= {Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]}
+    roots |= {Path(folder) for folder in [*settings.LOCALE_PATHS, *settings.STATICFILES_DIRS]}
+    roots.add(Path(import_module(settings.ROOT_URLCONF).__file__).parent)
+    digest = hashlib.blake2b(settings.SITE_URL.encode(), digest_size=16)
+    for path in sorted({path for root in roots for path in root.rglob("*") if path.is_file()}):
+        if "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _per_visitor(request, response) -> str:

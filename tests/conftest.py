@@ -45,9 +45,13 @@ def form_fields(petition, **overrides) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def no_microcache(settings):
-    """Tests read the count right after signing (tests/petition/test_public_caching.py turns it on)."""
-    settings.MICROCACHE_SECONDS = 0
+def nothing_kept_from_another_test():
+    """Each test starts as a new process does, with no copy of a page kept from another test's data.
+
+    The public pages are cached as in production (petition/caching.py); what a
+    process keeps was read from one test's database, which is rolled back after it.
+    """
+    caches["pages"].clear()
 
 
 @pytest.fixture
@@ -116,15 +120,6 @@ def signer_data():
 @pytest.fixture
 def client():
     return Client()
-
-
-@pytest.fixture
-def microcache(settings):
-    """The process keeps public pages as in production (tests turn it off by default)."""
-    settings.MICROCACHE_SECONDS = 60
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
 
 
 def public_comment(petition, signer_data, comment="Keep families together", **overrides):
