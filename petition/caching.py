@@ -221,21 +221,29 @@ def _filled(parts: list[bytes], values: dict[str, str]) -> bytes:
 
 @functools.cache
 def site_version() -> str:
-    """A digest of the files the pages are drawn from (code, templates, translations, static) and SITE_URL.
+    """A digest of the files the pages are drawn from, and of SITE_URL.
 
-    Part of every ETag and copy, so that after a deploy that changes how a page
-    looks nobody is told "not modified" about the old one. The same in every
-    process and on every host that runs the same files.
+    The site's own apps, templates, translations, static files and URLconf,
+    and the lock of its dependencies. Part of every ETag and copy, so that
+    after a deploy that changes how a page looks nobody is told "not modified"
+    about the old one. The same in every process and on every host that runs
+    the same files. Read once per process, on its first public page (a few
+    milliseconds).
     """
-    roots = {Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(settings.BASE_DIR)}
+    base = settings.BASE_DIR
+    roots = {
+        Path(app.path) for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(base) and "site-packages" not in Path(app.path).parts
+    }
     roots |= {Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]}
     roots |= {Path(folder) for folder in [*settings.LOCALE_PATHS, *settings.STATICFILES_DIRS]}
     roots.add(Path(import_module(settings.ROOT_URLCONF).__file__).parent)
+    files = {path for root in roots for path in root.rglob("*") if "__pycache__" not in path.parts}
+    files |= {base / "uv.lock", base / "requirements" / "main.txt"}
     digest = hashlib.blake2b(settings.SITE_URL.encode(), digest_size=16)
-    for path in sorted({path for root in roots for path in root.rglob("*") if path.is_file()}):
-        if "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
-            digest.update(path.read_bytes())
+    for path in sorted(path for path in files if path.is_file()):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
