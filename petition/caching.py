@@ -107,47 +107,16 @@ def cached_publicly(max_age: int, *, shown_by: Callable[..., Shown]):
     """
 
     def decorator(view):
-        def etag(request, *args, **kwargs):
-            shown = shown_by(request, *args, **kwargs)
-            version, _fills, _facts = _current(shown)
-            return None if version is None else _etag(shown, version)
-
-        def respond(request, *args, **kwargs):
-            shown = shown_by(request, *args, **kwargs)
-            version, fills, facts = _current(shown)
-            kept = None if version is None else caches[PAGES].get(_body_key(shown, version))
-            if kept is None and version is not None and facts is None:
-                # Known facts, but no body drawn from them here yet: read them
-                # again, so that the body is drawn from the facts its key names.
-                version, fills, facts = _read(shown)
-            if version is None:
-                return view(request, *args, facts=None, **kwargs)
-            values = {**fills, **shown.fills}
-            if kept is None:
-                response = view(request, *args, facts=facts, **kwargs)
-                if response.status_code != 200:
-                    return response
-                parts = response.content.split(_SLOT.encode())
-                reason = _per_visitor(request, response)
-                if reason:
-                    logger.warning("%s is not cached publicly: %s", request.get_full_path(), reason)
-                    add_never_cache_headers(response)
-                    response.content = _filled(parts, values)
-                    return response
-                kept = (response["Content-Type"], parts)
-                # Kept until other facts replace it (past its MAX_ENTRIES the
-                # cache drops the least recently used).
-                caches[PAGES].set(_body_key(shown, version), kept, None)
-            content_type, parts = kept
-            response = HttpResponse(_filled(parts, values), content_type=content_type)
-            response["ETag"] = f'"{_etag(shown, version)}"'
-            return _public(response, max_age)
-
-        conditional = condition(etag_func=etag)(respond)
-
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            response = conditional(request, *args, **kwargs)
+            copy = _Copy(shown_by(request, *args, **kwargs))
+
+            def answer(request, *args, **kwargs):
+                return copy.response(request, view, args, kwargs, max_age)
+
+            # Django's condition() answers a matching If-None-Match with a
+            # 304 before anything else is done; otherwise, the answer.
+            response = condition(etag_func=lambda *_args, **_kwargs: copy.etag)(answer)(request, *args, **kwargs)
             if response.status_code == 304:
                 _public(response, max_age)
             return response
@@ -165,21 +134,67 @@ def _public(response, max_age: int):
     return response
 
 
-def _current(shown: Shown):
-    """(version, fills, facts): the version and fills this process keeps, else read now (then with the facts)."""
-    kept = caches[PAGES].get(_facts_key(shown))
-    if kept is not None and kept[0] == _writes:
-        return kept[1], kept[2], None
-    return _read(shown)
+class _Copy:
+    """What this process has for one request: the version of its facts, its ETag, its body."""
 
+    def __init__(self, shown: Shown):
+        self.shown = shown
+        self.key = _digest(shown.key)
+        kept = caches[PAGES].get(f"facts:{self.key}")
+        if kept is not None and kept[0] == _writes:
+            self.version, self.fills = kept[1:]
+            self.facts = None
+        else:
+            self._read()
 
-def _read(shown: Shown):
-    writes = _writes
-    facts = shown.read()
-    version, fills = (None, {}) if facts is None else (facts.version, getattr(facts, "fills", {}))
-    if settings.MICROCACHE_SECONDS:
-        caches[PAGES].set(_facts_key(shown), (writes, version, fills), settings.MICROCACHE_SECONDS)
-    return version, fills, facts
+    def _read(self):
+        """Read the facts: their version (a digest) and fills, kept for MICROCACHE_SECONDS."""
+        writes = _writes
+        self.facts = self.shown.read()
+        if self.facts is None:
+            self.version, self.fills = None, {}
+        else:
+            self.version, self.fills = _digest(self.facts.version), getattr(self.facts, "fills", {})
+        if settings.MICROCACHE_SECONDS:
+            caches[PAGES].set(f"facts:{self.key}", (writes, self.version, self.fills), settings.MICROCACHE_SECONDS)
+
+    @property
+    def etag(self) -> str | None:
+        if self.version is None:
+            return None
+        return _digest((site_version(), get_language(), self.key, self.version, sorted(self.shown.fills.items())))
+
+    def _body_key(self) -> str:
+        return f"body:{site_version()}:{get_language()}:{self.key}:{self.version}"
+
+    def response(self, request, view, args, kwargs, max_age: int):
+        kept = None if self.version is None else caches[PAGES].get(self._body_key())
+        if kept is None and self.version is not None and self.facts is None:
+            # Known facts, but no body drawn from them here yet: read them
+            # again, so that the body is drawn from the facts its key names.
+            self._read()
+        if self.version is None:
+            return view(request, *args, facts=None, **kwargs)
+        values = {**self.fills, **self.shown.fills}
+        if kept is None:
+            response = view(request, *args, facts=self.facts, **kwargs)
+            if response.status_code != 200:
+                return response
+            parts = response.content.split(_SLOT.encode())
+            reason = _per_visitor(request, response)
+            if reason:
+                logger.warning("%s is not cached publicly: %s", request.get_full_path(), reason)
+                add_never_cache_headers(response)
+                response.content = _filled(parts, values)
+                return response
+            kept = (response["Content-Type"], parts)
+            # Kept until other facts replace it (past its MAX_ENTRIES the
+            # cache drops the least recently used).
+            caches[PAGES].set(self._body_key(), kept, None)
+        content_type, parts = kept
+        response = HttpResponse(_filled(parts, values), content_type=content_type)
+        response["ETag"] = f'"{self.etag}"'
+        return _public(response, max_age)
 
 
 def forget_facts(sender, environ, **kwargs):
@@ -194,18 +209,6 @@ def forget_facts(sender, environ, **kwargs):
     global _writes
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "OPTIONS", "TRACE"):
         _writes += 1
-
-
-def _facts_key(shown: Shown) -> str:
-    return "facts:" + _digest(shown.key)
-
-
-def _body_key(shown: Shown, version) -> str:
-    return "body:" + _digest((site_version(), get_language(), shown.key, version))
-
-
-def _etag(shown: Shown, version) -> str:
-    return _digest((site_version(), get_language(), shown.key, version, sorted(shown.fills.items())))
 
 
 def _digest(value) -> str:
