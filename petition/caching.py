@@ -9,11 +9,11 @@ visitor (no cookie, no token, no session), which is what a refresh storm needs:
   and the values of the request it carries (the share code). Django's
   `condition()` answers a matching If-None-Match with a 304 before anything is
   drawn. Browsers revalidate on every reload; CDNs keep a copy s-maxage seconds.
-- Each process reads those facts at most once per MICROCACHE_SECONDS (a
-  request that may write makes it read them again, see forget_facts), and keeps the
-  body drawn from them for as long as they stay the same: the database sees
-  one read per page per window per process however many requests come, and
-  the CPU one render per change.
+- Each process reads those facts at most once per MICROCACHE_SECONDS (and
+  again after a request that may write, see forget_facts), and keeps the body
+  drawn from them for as long as they stay the same: the database sees one
+  read per page per window per process however many requests come, and the
+  CPU one render per change.
 - The copy depends on the query string only through the parameters the page
   reads, normalised, and read as the proxy keys its copies (query_value):
   ?cb=<anything> is the same copy.
@@ -29,9 +29,9 @@ one (PostgreSQL text refuses it), so no page text can contain one.
 import functools
 import hashlib
 import logging
-from importlib import import_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
