@@ -106,32 +106,39 @@ def cached_publicly(max_age: int, *, shown_by: Callable[..., Shown]):
     sent uncacheable, never kept, and logged.
     """
 
+    # The same for every response: patch_cache_control() on a blank one.
+    # Shared caches (a CDN) keep it for max_age seconds; a browser asks again
+    # every time (a cheap 304 while the ETag matches), so a signer coming back
+    # to the page never sees the count from before their signature.
+    public = HttpResponse()
+    patch_cache_control(public, public=True, max_age=0, s_maxage=max_age, must_revalidate=True)
+    cache_control = public["Cache-Control"]
+
     def decorator(view):
+        def etag(request, *args, copy, **kwargs):
+            return copy.etag
+
+        def answer(request, *args, copy, **kwargs):
+            response = copy.response(request, view, args, kwargs)
+            if copy.public:
+                response["Cache-Control"] = cache_control
+            return response
+
+        # Django's condition() answers a matching If-None-Match with a 304
+        # before anything else is done; otherwise, the answer.
+        conditional = condition(etag_func=etag)(answer)
+
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             copy = _Copy(shown_by(request, *args, **kwargs))
-
-            def answer(request, *args, **kwargs):
-                return copy.response(request, view, args, kwargs, max_age)
-
-            # Django's condition() answers a matching If-None-Match with a
-            # 304 before anything else is done; otherwise, the answer.
-            response = condition(etag_func=lambda *_args, **_kwargs: copy.etag)(answer)(request, *args, **kwargs)
+            response = conditional(request, *args, copy=copy, **kwargs)
             if response.status_code == 304:
-                _public(response, max_age)
+                response["Cache-Control"] = cache_control
             return response
 
         return wrapped
 
     return decorator
-
-
-def _public(response, max_age: int):
-    # Shared caches (a CDN) keep it for max_age seconds; a browser asks
-    # again every time (a cheap 304 while the ETag matches), so a
-    # signer coming back to the page never sees the count before theirs.
-    patch_cache_control(response, public=True, max_age=0, s_maxage=max_age, must_revalidate=True)
-    return response
 
 
 class _Copy:
@@ -140,10 +147,12 @@ class _Copy:
     def __init__(self, shown: Shown):
         self.shown = shown
         self.key = _digest(shown.key)
+        self.public = False
         kept = caches[PAGES].get(f"facts:{self.key}")
         if kept is not None and kept[0] == _writes:
             self.version, self.fills = kept[1:]
             self.facts = None
+            self.etag = self._etag()
         else:
             self._read()
 
@@ -157,9 +166,9 @@ class _Copy:
             self.version, self.fills = _digest(self.facts.version), getattr(self.facts, "fills", {})
         if settings.MICROCACHE_SECONDS:
             caches[PAGES].set(f"facts:{self.key}", (writes, self.version, self.fills), settings.MICROCACHE_SECONDS)
+        self.etag = self._etag()
 
-    @property
-    def etag(self) -> str | None:
+    def _etag(self) -> str | None:
         if self.version is None:
             return None
         return _digest((site_version(), get_language(), self.key, self.version, sorted(self.shown.fills.items())))
@@ -167,7 +176,7 @@ class _Copy:
     def _body_key(self) -> str:
         return f"body:{site_version()}:{get_language()}:{self.key}:{self.version}"
 
-    def response(self, request, view, args, kwargs, max_age: int):
+    def response(self, request, view, args, kwargs):
         kept = None if self.version is None else caches[PAGES].get(self._body_key())
         if kept is None and self.version is not None and self.facts is None:
             # Known facts, but no body drawn from them here yet: read them
@@ -194,7 +203,8 @@ class _Copy:
         content_type, parts = kept
         response = HttpResponse(_filled(parts, values), content_type=content_type)
         response["ETag"] = f'"{self.etag}"'
-        return _public(response, max_age)
+        self.public = True
+        return response
 
 
 def forget_facts(sender, environ, **kwargs):
@@ -217,9 +227,10 @@ def _digest(value) -> str:
 
 def _filled(parts: list[bytes], values: dict[str, str]) -> bytes:
     """The body with each slot (every other part) replaced by its value, escaped for HTML."""
-    return b"".join(
-        escape(values[part.decode()]).encode() if n % 2 else part for n, part in enumerate(parts)
-    )
+    parts = parts.copy()
+    for n in range(1, len(parts), 2):
+        parts[n] = escape(values[parts[n].decode()]).encode()
+    return b"".join(parts)
 
 
 @functools.cache
