@@ -27,7 +27,7 @@ from bench.run import CONNECTIONS, WRK_THREADS, Gunicorn, bench_environment, fin
 
 ROUNDS = int(os.environ.get("PROXY_BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("PROXY_BENCH_SECONDS", "5"))
-ENDPOINTS = ["campaign page", "count.json"]
+ENDPOINTS = ["campaign page", "campaign page ?cb=", "count.json"]
 
 
 def main():

@@ -1,4 +1,6 @@
--- wrk script of the benchmark. WRK_MODE=get loads a page; WRK_MODE=sign posts
+-- wrk script of the benchmark. WRK_MODE=get loads a page; WRK_MODE=bust loads
+-- it with a query string of its own per request (?cb=<thread>-<n>), as a
+-- cache-buster would; WRK_MODE=sign posts
 -- the signing form as a browser does, each request with a new address
 -- (bench.<run>.<thread>.<n>@example.org), so every POST is a distinct signer.
 -- done() prints one line "WRK_JSON {...}" that bench/run.py reads.
@@ -30,10 +32,13 @@ function init(args)
 end
 
 function request()
-  if mode ~= "sign" then
+  if mode == "get" then
     return wrk.format()
   end
   sent = sent + 1
+  if mode == "bust" then
+    return wrk.format(nil, wrk.path .. "?cb=" .. tid .. "-" .. sent)
+  end
   local body = "name=Bench+Signer&email=bench." .. run .. "." .. tid .. "." .. sent ..
     "%40example.org&postal_code=78205&country=US&comment=Signed+under+load&public=on" ..
     "&website=&started=" .. started

@@ -196,11 +196,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
-# Rendered fragments that never change while a process runs (the blank
-# signing form in each language): each process keeps its own, no round trip.
-CACHES["fragments"] = {
+# Each process's copies of the public pages and the facts they are drawn
+# from (petition/caching.py): in its own memory, so serving one costs no round
+# trip. Enough for every language, page of signers and open petition; past it
+# the least recently used go.
+CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
 }
 
 # Background tasks (confirmation mail and the like) are stored in PostgreSQL
@@ -346,7 +349,9 @@ if LOG_FORMAT not in ("plain", "json"):
 # page per this many seconds per cache.
 CAMPAIGN_PAGE_MAX_AGE = envint("CAMPAIGN_PAGE_MAX_AGE", 2)
 COUNT_MAX_AGE = envint("COUNT_MAX_AGE", 2)
-# Seconds each process reuses a rendered campaign page or count.json (0: off).
+# Seconds each process reuses what a public page shows (the count, the
+# signers, the petition) before reading it again (0: every request reads it);
+# the page drawn from it is kept for as long as it stays the same.
 MICROCACHE_SECONDS = envint("MICROCACHE_SECONDS", 1)
 
 # django-ratelimit's own switch. Off only for the benchmark, where one client

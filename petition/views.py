@@ -6,64 +6,43 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
-from petition import share_image
-from petition.caching import cached_publicly
+from petition import pages, share_image
+from petition.caching import cached_publicly, slot
 from petition.models import Petition
+from petition.pages import Campaign, signers_page
 from places.links import state_for_postal_code
 from signatures import services
 from signatures.abuse.ratelimits import sign_limits_refusal
 from signatures.abuse.same_origin import same_origin_post
 from signatures.abuse.signals import request_signals
 from signatures.counting import count_for
-from signatures.forms import SignatureForm, clean_source
-from signatures.models import Signature
+from signatures.forms import SignatureForm
 from signatures.signer_cookie import remember_signer
 
-SIGNERS_PER_PAGE = 10
-# Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
-SIGNERS_MAX_PAGE = 50
 SHARE_IMAGE_SECONDS = 600
 
 
-def recent_signers(petition, page: int):
-    """One page of the public signers, newest first, and whether an older page exists."""
-    start = (page - 1) * SIGNERS_PER_PAGE
-    rows = list(
-        Signature.objects.filter(petition=petition)
-        .public()
-        .order_by("-created_at")
-        .only("name", "city", "region", "comment", "comment_hidden", "public", "status")[
-            start : start + SIGNERS_PER_PAGE + 1
-        ]
-    )
-    has_older = len(rows) > SIGNERS_PER_PAGE and page < SIGNERS_MAX_PAGE
-    return rows[:SIGNERS_PER_PAGE], has_older
+def render_petition(request, petition, *, form, status=400):
+    """The campaign page with a form that has errors (the signing view)."""
+    return render_campaign(request, Campaign.read(petition, signers_page(request)), form=form, status=status)
 
 
-def _page_number(value) -> int:
-    try:
-        return min(max(int(value), 1), SIGNERS_MAX_PAGE)
-    except (TypeError, ValueError):
-        return 1
-
-
-def render_petition(request, petition, *, form=None, status=200):
-    """The campaign page. Also what sign() answers with when the form has errors."""
-    count = count_for(petition)
-    target = petition.target_for(count)
-    page = _page_number(request.GET.get("signers"))
-    signers, has_older = recent_signers(petition, page)
+def render_campaign(request, campaign, *, form=None, status=200):
+    """The campaign page; without a form, the blank one with slots for its per-visit values (petition/caching.py)."""
+    petition = campaign.petition
     if form is None:
-        form = SignatureForm(initial={"source": clean_source(request.GET.get("src"))}, petition=petition)
+        form = SignatureForm(initial={"source": slot("source"), "started": slot("started")}, petition=petition)
+    count = campaign.count
+    target = petition.target_for(count)
     context = {
         "petition": petition,
         "count": count,
         "target": target,
         "goal_reached": count >= petition.goal,
         "form": form,
-        "signers": signers,
-        "signers_page": page,
-        "signers_has_older": has_older,
+        "signers": campaign.signers,
+        "signers_page": campaign.signers_page,
+        "signers_has_older": campaign.signers_has_older,
         "share_url": settings.SITE_URL + petition.get_absolute_url(),
         "site_url": settings.SITE_URL,
     }
@@ -71,26 +50,27 @@ def render_petition(request, petition, *, form=None, status=200):
 
 
 @require_safe
-@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
-def home(request):
-    petition = Petition.objects.featured()
-    if petition is None:
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE, shown_by=pages.campaign_page)
+def home(request, *, facts):
+    if facts is None:
         return render(request, "petition/none_open.html", status=404)
-    return render_petition(request, petition)
+    return render_campaign(request, facts)
 
 
 @require_safe
-@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
-def detail(request, slug):
-    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
-    return render_petition(request, petition)
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE, shown_by=pages.campaign_page)
+def detail(request, slug, *, facts):
+    if facts is None:
+        raise Http404
+    return render_campaign(request, facts)
 
 
 @require_safe
-@cached_publicly(settings.COUNT_MAX_AGE)
-def count_json(request, slug):
-    petition = get_object_or_404(Petition.objects.visible(), slug=slug)
-    return JsonResponse({"count": count_for(petition), "goal": petition.goal})
+@cached_publicly(settings.COUNT_MAX_AGE, shown_by=pages.count_page)
+def count_json(request, slug, *, facts):
+    if facts is None:
+        raise Http404
+    return JsonResponse({"count": facts.count, "goal": facts.goal})
 
 
 @require_safe
@@ -114,9 +94,9 @@ def share_png(request, slug):
 
 
 @require_safe
-@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE)
-def privacy(request):
-    return render(request, "privacy.html", {"retention_days": settings.RETENTION_DAYS})
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE, shown_by=pages.privacy_page)
+def privacy(request, *, facts):
+    return render(request, "privacy.html", {"retention_days": facts.retention_days})
 
 
 # No CSRF token: the campaign page carries none so that it is the same for

@@ -16,16 +16,6 @@ pytest.register_assert_rewrite("tests.support")
 
 from tests.support import factories  # noqa: E402
 
-# Engineer C's tests/petition/test_public_caching.py and P's tests/signatures/test_signing_cost.py
-# import form_fields and public_comment from here: once their branches are merged, they import
-# them from tests.support.factories and these lines go.
-from tests.support.factories import form_fields  # noqa: E402,F401
-
-
-def public_comment(petition, signer_data, comment="Keep families together", **overrides):
-    return factories.public_comment(petition, **signer_data(comment=comment, **overrides))
-
-
 # The tests that start servers (gunicorn, nginx, a browser) are marked by their directory
 # (a module elsewhere that starts one marks itself `live`); `make test-fast` leaves them out.
 TESTS = Path(__file__).parent
@@ -83,9 +73,13 @@ def one_rate_limit_window(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def no_microcache(settings):
-    """Tests read the count right after signing (tests/petition/test_public_caching.py turns it on)."""
-    settings.MICROCACHE_SECONDS = 0
+def nothing_kept_from_another_test():
+    """Each test starts as a new process does, with no copy of a page kept from another test's data.
+
+    The public pages are cached as in production (petition/caching.py); what a
+    process keeps was read from one test's database, which is rolled back after it.
+    """
+    caches["pages"].clear()
 
 
 @pytest.fixture
@@ -119,12 +113,4 @@ def signer_data():
 def client():
     return Client()
 
-
-@pytest.fixture
-def microcache(settings):
-    """The process keeps public pages as in production (tests turn it off by default)."""
-    settings.MICROCACHE_SECONDS = 60
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
 

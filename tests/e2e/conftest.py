@@ -52,7 +52,10 @@ def site(django_db_setup):
     Each test makes its own petition with `transaction=True`, so the server sees it.
     """
     collect_static()
-    with gunicorn(workers=2) as server:
+    # One process, so that the page a browser opens after signing or
+    # confirming comes from the process that took it, which shows it at once
+    # (petition/caching.py); another would within MICROCACHE_SECONDS.
+    with gunicorn(workers=1) as server:
         yield server
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.factories import public_comment
 from tests.support import nginx
 from tests.support.live import Browserless, Server, collect_static, free_port, gunicorn
 
@@ -77,6 +78,41 @@ def test_the_campaign_page_and_count_json_are_kept_for_their_s_maxage(proxy, bro
     hit = browser.get(count)
     assert hit[1]["X-Cache-Status"] == "HIT" and hit[2] == '{"count": 0, "goal": 50}'
     assert requests_logged(site, page) == 1 and requests_logged(site, count) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_copy_is_keyed_on_the_parameters_the_page_reads(proxy, browser, make_petition):
+    site = proxy.site
+    page = make_petition().get_absolute_url()
+    assert browser.get(page + "?cb=1")[1]["X-Cache-Status"] == "MISS"
+    # A cache-buster or a tracker's parameter is the same copy.
+    for query in ["?cb=2", "", "?fbclid=x&utm_source=y"]:
+        assert browser.get(page + query)[1]["X-Cache-Status"] == "HIT", query
+    # Each page of signers and each of the site's own share codes has its own.
+    for query in ["?signers=2", "?src=wa&cb=3", "?src=link", "?signers=2&src=fb"]:
+        assert [browser.get(page + query)[1]["X-Cache-Status"] for _ in range(2)] == ["MISS", "HIT"], query
+    # Any other value reaches the site (which answers from its own copy), and is not kept.
+    for query in ["?src=newsletter", "?signers=51", "?signers=02", "?src=WA"]:
+        status, headers, body = browser.get(page + query)
+        assert (status, headers["X-Cache-Status"]) == (200, "BYPASS"), query
+    assert 'name="source" value="newsletter"' in browser.get(page + "?src=newsletter")[2]
+    assert requests_logged(site, page) == 1 + 4 + 4 + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_cannot_fill_the_copy_of_one_page_with_another(proxy, browser, make_petition, signer_data):
+    # The proxy keys on the first signers= in any case ($arg_signers); the
+    # site reads the same one (petition/caching.py, query_value).
+    petition = make_petition()
+    for n in range(11):
+        public_comment(petition, comment="", name=f"Signer{n:02} Last", email=f"s{n}@example.org")
+    page = petition.get_absolute_url()
+    status, headers, body = browser.get(page + "?signers=2&signers=1")
+    assert (status, headers["X-Cache-Status"]) == (200, "MISS") and "Signer00 L." in body
+    status, headers, body = browser.get(page + "?signers=2")
+    assert headers["X-Cache-Status"] == "HIT" and "Signer00 L." in body
+    status, headers, body = browser.get(page + "?SIGNERS=1&signers=2")
+    assert headers["X-Cache-Status"] == "MISS" and "Signer10 L." in body and "Signer00 L." not in body
 
 
 @pytest.mark.django_db(transaction=True)

@@ -61,7 +61,7 @@ def test_the_share_code_in_the_link_is_carried_into_the_form_and_stored(client, 
 def test_a_malformed_share_code_is_dropped_not_an_error(client, make_petition):
     petition = make_petition()
     html = client.get(petition.get_absolute_url() + "?src=<script>").content.decode()
-    assert 'name="source" id="id_source"' in html and "&lt;script" not in html
+    assert 'name="source" value="" id="id_source"' in html and "&lt;script" not in html
     response = sign(client, petition, source="x" * 500)
     assert response.status_code == 302
     assert Signature.objects.get().source == ""

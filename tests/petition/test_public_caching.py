@@ -1,6 +1,12 @@
-"""The campaign page and count.json are the same for everyone, so browsers and CDNs can share them."""
+"""The campaign page and count.json are the same for everyone, so browsers, CDNs and each process can share them.
+
+These run with the production cache settings (MICROCACHE_SECONDS=1): the
+`clock` fixture moves time on where a test needs the window to pass.
+"""
 
 import logging
+import re
+import time
 
 import pytest
 from django.contrib import messages
@@ -8,67 +14,202 @@ from django.contrib.auth.models import User
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.core.cache import caches
+from django.core import signing
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import engines
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from petition.caching import cached_publicly
+from petition import caching
+from petition.caching import Shown, cached_publicly, query_value
+from petition.pages import form_copy_seconds
 from signatures import services
+from signatures.abuse.bot_trap import FORM_STARTED_SALT
 from signatures.models import Signature
-from tests.conftest import public_comment
+from tests.support.factories import form_fields, public_comment
+
+PUBLIC = "public, max-age=0, s-maxage=2, must-revalidate"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Time that a test moves on: the process's window (MICROCACHE_SECONDS) and the form's timestamps follow it."""
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+
+    class Clock:
+        def advance(self, seconds):
+            now[0] += seconds
+
+    return Clock()
+
+
+def visit(client, url, **headers):
+    """A GET, with what it cost: (response, database queries, templates rendered)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries), len(response.templates)
+
+
+def started(page: str) -> str:
+    return re.search(r'name="started" value="([^"]*)"', page).group(1)
 
 
 def test_the_campaign_page_sets_no_cookie_and_is_publicly_cacheable(client, petition):
     response = client.get(petition.get_absolute_url())
     assert response.status_code == 200
-    assert response["Cache-Control"] == "public, max-age=0, s-maxage=2, must-revalidate"
+    assert response["Cache-Control"] == PUBLIC
     assert response["ETag"]
     assert not response.cookies
     assert "Cookie" not in response.get("Vary", "")
     assert b"csrfmiddlewaretoken" not in response.content
 
 
-def test_a_reload_with_the_same_etag_gets_304(client, petition, settings):
-    # The page carries the bot trap's timestamp, which changes every second;
-    # the process keeps the page for MICROCACHE_SECONDS (1 s in production),
-    # so a reload within that window is the same body. Kept longer here, so
-    # that the two requests never fall on either side of a second.
-    settings.MICROCACHE_SECONDS = 60
+def test_a_reload_with_the_same_etag_gets_304_without_a_render(client, petition, clock):
     etag = client.get(petition.get_absolute_url())["ETag"]
-    response = client.get(petition.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
-    assert response.status_code == 304
-    assert response["Cache-Control"] == "public, max-age=0, s-maxage=2, must-revalidate"
+    response, queries, templates = visit(client, petition.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert (response.status_code, queries, templates) == (304, 0, 0)
+    assert response["Cache-Control"] == PUBLIC and response["ETag"] == etag
+    # Seconds later the process reads the facts again: the same facts, the same ETag.
+    clock.advance(5)
+    response, queries, templates = visit(client, petition.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert (response.status_code, templates) == (304, 0) and queries > 0
 
 
-def test_a_new_signature_changes_the_etag(client, petition, signer_data):
+def test_the_page_is_drawn_once_and_read_once_per_window_whatever_the_query_string(client, petition, clock):
+    url = petition.get_absolute_url()
+    first, queries, templates = visit(client, url)
+    assert queries > 0 and templates > 0
+    # A cache-buster, tracking parameters, a share code: served from the copy.
+    for n, query in enumerate(["?cb=1", "?cb=2", "?fbclid=abc&utm_source=x", "?src=wa", "?src=newsletter", ""]):
+        response, queries, templates = visit(client, url + query)
+        assert (response.status_code, queries, templates) == (200, 0, 0), query
+    # After MICROCACHE_SECONDS the facts are read again, but they are the
+    # same, so the page is not drawn again.
+    clock.advance(1)
+    response, queries, templates = visit(client, url + "?cb=3")
+    assert queries > 0 and templates == 0
+    assert response["ETag"] == first["ETag"]
+
+
+def test_any_share_code_fills_the_form_of_the_one_copy_and_has_its_own_etag(client, petition):
+    url = petition.get_absolute_url()
+    plain = client.get(url)
+    for code in ["wa", "link", "newsletter-june"]:
+        response, queries, templates = visit(client, f"{url}?src={code}")
+        page = response.content.decode()
+        assert f'<input type="hidden" name="source" value="{code}" id="id_source">' in page
+        assert (queries, templates) == (0, 0)
+        assert response["ETag"] != plain["ETag"]
+    assert 'name="source" value="" id="id_source"' in plain.content.decode()
+
+
+def test_the_page_reads_its_parameters_as_the_proxy_keys_them(client, make_petition, signer_data):
+    # The proxy keys its copy on the first signers= (any case); a page drawn
+    # from a later one would be kept under the wrong key.
+    petition = make_petition()
+    for n in range(12):
+        public_comment(petition, comment="", name=f"Signer{n:02} Last", email=f"s{n}@example.org")
+    url = petition.get_absolute_url()
+    assert "Signer11 L." in client.get(url + "?signers=1&signers=2").content.decode()
+    assert "Signer01 L." in client.get(url + "?SIGNERS=2&signers=1").content.decode()
+    assert "Signer11 L." in client.get(url + "?%73igners=2").content.decode()  # not the proxy's signers=
+    request = RequestFactory().get("/", QUERY_STRING="src=a+b&Src=c&src")
+    assert query_value(request, "src") == "a b" and query_value(request, "signers") is None
+
+
+def test_the_forms_timestamp_stays_fresh_but_never_changes_the_etag(client, petition, clock):
+    url = petition.get_absolute_url()
+    first = client.get(url)
+    clock.advance(30)
+    later = client.get(url)
+    assert later["ETag"] == first["ETag"]
+    shown_at = signing.loads(started(later.content.decode()), salt=f"{FORM_STARTED_SALT}:{petition.pk}")
+    assert shown_at == int(time.time())  # read with the facts, a moment ago
+    assert started(later.content.decode()) != started(first.content.decode())
+    # A copy revalidated for long would keep an old timestamp: the ETag
+    # changes once per form_copy_seconds(), well inside the form's lifetime.
+    clock.advance(form_copy_seconds())
+    assert client.get(url)["ETag"] != first["ETag"]
+
+
+def test_the_etag_follows_the_count_the_petition_the_signers_and_the_language(
+    client, petition, signer_data, clock
+):
+    url = petition.get_absolute_url()
+    etags = [client.get(url)["ETag"]]
+
+    def changed():
+        clock.advance(1)  # another process made the change: seen after the window
+        etags.append(client.get(url)["ETag"])
+        return etags[-1] != etags[-2]
+
+    signature = services.signature_create(petition=petition, **signer_data(comment="Hello"), public=True).signature
+    assert changed()  # the count and the signers
+    services.comments_set_hidden(signatures=[signature], hidden=True)
+    assert changed()  # the page of signers
+    petition.title = "A new title"
+    petition.save()
+    assert changed()  # the petition
+    assert not changed()  # nothing
+    with translation.override("es"):
+        spanish = client.get(petition.get_absolute_url())
+    assert spanish["ETag"] != etags[-1] and "/es/" in spanish.wsgi_request.path
+
+
+def test_english_and_spanish_each_have_their_own_copy(client, make_petition):
+    petition = make_petition(title="Fund the program", title_es="Financien el programa")
+    english_url = petition.get_absolute_url()
+    with translation.override("es"):
+        spanish_url = petition.get_absolute_url()
+    english = client.get(english_url)
+    spanish, _, templates = visit(client, spanish_url)
+    assert templates > 0 and "Financien el programa" in spanish.content.decode()
+    assert "Fund the program" in client.get(english_url).content.decode()
+    assert english["ETag"] != spanish["ETag"]
+
+
+def test_a_process_that_took_a_signature_shows_it_at_once(client, petition, signer_data):
     url = reverse("petition:count_json", args=[petition.slug])
     before = client.get(url)
-    services.signature_create(petition=petition, **signer_data())
+    response = client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **signer_data()})
+    assert response.status_code == 302
     after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
     assert after.json()["count"] == 1
     assert after["ETag"] != before["ETag"]
-    assert after["Cache-Control"] == "public, max-age=0, s-maxage=2, must-revalidate"
+    assert after["Cache-Control"] == PUBLIC
 
 
-def test_each_process_reuses_a_rendered_count_for_its_microcache_lifetime(
-    client, settings, petition, signer_data
-):
-    settings.MICROCACHE_SECONDS = 60
-    caches["fragments"].clear()
+def test_a_change_made_elsewhere_is_shown_after_the_window(client, petition, signer_data, clock, settings):
     url = reverse("petition:count_json", args=[petition.slug])
+    assert client.get(url).json()["count"] == 0
+    services.signature_create(petition=petition, **signer_data())  # another process, as far as the page knows
+    assert client.get(url).json()["count"] == 0
+    clock.advance(settings.MICROCACHE_SECONDS)
+    assert client.get(url).json()["count"] == 1
+
+
+def test_a_deploy_that_changes_the_page_changes_the_etag(client, petition, settings):
+    etag = client.get(petition.get_absolute_url())["ETag"]
+    settings.SITE_URL = "https://new.example"
+    caching.site_version.cache_clear()
     try:
-        assert client.get(url).json()["count"] == 0
-        services.signature_create(petition=petition, **signer_data())
-        assert client.get(url).json()["count"] == 0
-        caches["fragments"].clear()  # what the lifetime running out does
-        assert client.get(url).json()["count"] == 1
+        response = client.get(petition.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     finally:
-        caches["fragments"].clear()
+        caching.site_version.cache_clear()
+    assert response.status_code == 200 and "https://new.example" in response.content.decode()
+
+
+def test_the_privacy_page_is_one_copy_whatever_the_query_string(client, db):
+    first = client.get(reverse("privacy") + "?cb=1")
+    second, queries, templates = visit(client, reverse("privacy") + "?cb=2")
+    assert (second.status_code, templates) == (200, 0) and second["Cache-Control"] == PUBLIC
+    assert second.content == first.content and "cb=" not in first.content.decode()
 
 
 def test_an_error_page_is_not_cached(client, db):
@@ -103,8 +244,8 @@ def test_it_takes_a_form_posted_from_its_own_page_without_a_token(client, petiti
     assert Signature.objects.get().email == "ana@example.org"
 
 
-def test_a_signed_in_organizers_csrf_token_never_reaches_an_anonymous_copy(petition, signer_data, microcache):
-    public_comment(petition, signer_data)  # so that the wall shows a report button
+def test_a_signed_in_organizers_csrf_token_never_reaches_an_anonymous_copy(petition, signer_data):
+    public_comment(petition)  # so that the wall shows a report button
     organizer = Client()
     organizer.force_login(User.objects.create_superuser("organizer", "o@example.org", "x" * 16))
     organizer.get(reverse("admin:index"))  # the admin gives them a CSRF cookie
@@ -146,8 +287,8 @@ def public_urls(petition):
     {"messages": "pending"},
     {"django_language": "es", "messages": "pending"},
 ])
-def test_no_publicly_cacheable_response_sets_a_cookie(petition, signer_data, microcache, cookies):
-    public_comment(petition, signer_data)
+def test_no_publicly_cacheable_response_sets_a_cookie(petition, signer_data, cookies):
+    public_comment(petition)
     seen_public = 0
     for url in public_urls(petition):
         client = Client()
@@ -174,6 +315,16 @@ def test_the_site_never_shows_or_clears_a_visitors_flash_messages(client, petiti
         response = client.get(url, follow=True)
         assert "A note for one visitor" not in response.content.decode(), url
         assert "messages" not in response.cookies, url
+
+
+class Fixed:
+    """Facts that never change."""
+
+    version = ("fixed",)
+
+
+def one_page(request):
+    return Shown(key=("test",), read=Fixed)
 
 
 def sets_a_cookie(request):
@@ -203,14 +354,14 @@ def reads_the_session(request):
 
 
 @pytest.mark.parametrize("view", [sets_a_cookie, varies_on_cookie, uses_the_csrf_token, renders_messages, reads_the_session])
-def test_a_per_visitor_response_is_neither_kept_nor_marked_public(settings, microcache, caplog, view):
+def test_a_per_visitor_response_is_neither_kept_nor_marked_public(caplog, view):
     calls = []
 
-    def counted(request):
+    def counted(request, facts):
         calls.append(request)
         return view(request)
 
-    wrapped = cached_publicly(60)(counted)
+    wrapped = cached_publicly(60, shown_by=one_page)(counted)
     for _ in range(2):
         request = RequestFactory().get("/per-visitor/")
         SessionMiddleware(lambda r: None).process_request(request)
@@ -224,17 +375,20 @@ def test_a_per_visitor_response_is_neither_kept_nor_marked_public(settings, micr
     assert "/per-visitor/" in caplog.text
 
 
-def test_a_response_the_same_for_everyone_is_kept_and_public(settings, microcache):
+def test_a_response_the_same_for_everyone_is_kept_and_public(clock):
     calls = []
 
-    def view(request):
+    def view(request, facts):
         calls.append(request)
         return HttpResponse("hello")
 
-    wrapped = cached_publicly(60)(view)
+    wrapped = cached_publicly(60, shown_by=one_page)(view)
     for _ in range(2):
         response = wrapped(RequestFactory().get("/everyone/"))
         assert response["Cache-Control"] == "public, max-age=0, s-maxage=60, must-revalidate"
+        assert response.content == b"hello"
+    clock.advance(3600)  # kept for as long as its facts stay the same
+    assert wrapped(RequestFactory().get("/everyone/")).content == b"hello"
     assert len(calls) == 1
 
 

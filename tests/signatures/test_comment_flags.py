@@ -52,14 +52,14 @@ def test_the_outcome_page_says_only_what_the_site_wrote(client, petition):
     assert client.get(reverse("signatures:comment_reported", args=[petition.slug])).status_code == 404
 
 
-def test_another_visitor_never_sees_a_reporters_thanks(client, petition, microcache):
+def test_another_visitor_never_sees_a_reporters_thanks(client, petition):
     signature = public_comment(petition)
     client.post(flag_url(signature), HTTP_SEC_FETCH_SITE="same-origin", follow=True)
     page = Client().get(petition.get_absolute_url()).content.decode()
     assert "Thank you. An organizer will review" not in page
 
 
-def test_a_visitor_served_a_cached_page_can_report_without_a_token(petition, microcache):
+def test_a_visitor_served_a_cached_page_can_report_without_a_token(petition):
     signature = public_comment(petition)
     Client().get(petition.get_absolute_url())  # someone else's visit fills the cache
     visitor = Client(enforce_csrf_checks=True)

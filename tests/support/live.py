@@ -97,8 +97,6 @@ def gunicorn(*, workers: int = 2, env: dict | None = None, ready_path: str = "/"
         # Rate-limit counters of their own when REDIS_URL points at a shared,
         # long-lived Redis (servers that must share a limit pass the same one).
         "CACHE_KEY_PREFIX": f"live-test-{uuid.uuid4().hex}",
-        # Tests read the count right after signing.
-        "MICROCACHE_SECONDS": "0",
         **(env or {}),
     }
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)

@@ -1,0 +1,140 @@
+"""What each public page shows: the facts it is drawn from, read together.
+
+petition/caching.py derives the pages' ETags from these facts and keeps each
+body for as long as they stay the same. Reading them is all a page costs the
+database, at most once per MICROCACHE_SECONDS per process.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from petition.caching import Shown, query_value
+from petition.models import Petition
+from signatures.abuse.bot_trap import form_started_token
+from signatures.counting import count_for
+from signatures.forms import clean_source
+from signatures.models import Signature
+
+SIGNERS_PER_PAGE = 10
+# Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
+SIGNERS_MAX_PAGE = 50
+
+
+def recent_signers(petition, page: int):
+    """One page of the public signers, newest first, and whether an older page exists."""
+    start = (page - 1) * SIGNERS_PER_PAGE
+    rows = list(
+        Signature.objects.filter(petition=petition)
+        .public()
+        .order_by("-created_at")
+        .only("name", "city", "region", "comment", "comment_hidden", "public", "status")[
+            start : start + SIGNERS_PER_PAGE + 1
+        ]
+    )
+    has_older = len(rows) > SIGNERS_PER_PAGE and page < SIGNERS_MAX_PAGE
+    return rows[:SIGNERS_PER_PAGE], has_older
+
+
+def signers_page(request) -> int:
+    """The page of signers a request asks for (?signers=), 1 to SIGNERS_MAX_PAGE; 1 for anything else."""
+    try:
+        return min(max(int(query_value(request, "signers")), 1), SIGNERS_MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def form_copy_seconds() -> int:
+    """How long a copy of the campaign page may keep its sign form's timestamp.
+
+    Browsers and CDNs revalidate their copy, and a 304 keeps the form's
+    timestamp as it was. A quarter of the form's lifetime keeps such a copy
+    well inside it (a form sent back later is shown again, see bot_trap).
+    """
+    return max(settings.SIGN_FORM_MAX_SECONDS // 4, 1)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """The campaign page's facts: the petition, its count and one page of its public signers."""
+
+    petition: Petition
+    count: int
+    signers: list
+    signers_page: int
+    signers_has_older: bool
+
+    @classmethod
+    def read(cls, petition, page: int) -> "Campaign":
+        signers, has_older = recent_signers(petition, page)
+        return cls(petition, count_for(petition), signers, page, has_older)
+
+    @property
+    def version(self) -> tuple:
+        petition = self.petition
+        return (
+            petition.pk, petition.updated_at, petition.is_open, self.count,
+            self.signers_page, self.signers_has_older,
+            tuple((s.pk, s.public_name, s.city, s.region, s.public_comment) for s in self.signers),
+            int(time.time()) // form_copy_seconds(),
+        )
+
+    @property
+    def fills(self) -> dict[str, str]:
+        # When the form was shown (the bot trap): as fresh as the facts.
+        return {"started": form_started_token(self.petition)}
+
+
+def campaign_page(request, slug=None) -> Shown:
+    """The campaign page of the petition with this slug, or of the featured one (the home page)."""
+    page = signers_page(request)
+
+    def read():
+        if slug is None:
+            petition = Petition.objects.featured()
+        else:
+            petition = Petition.objects.visible().filter(slug=slug).first()
+        return None if petition is None else Campaign.read(petition, page)
+
+    # The share code goes into the form (and so into the ETag) but not into
+    # the copy: every code shares one, so no code can make the page render.
+    return Shown(
+        key=("campaign", slug, page), read=read,
+        fills={"source": clean_source(query_value(request, "src"))},
+    )
+
+
+@dataclass(frozen=True)
+class Count:
+    """count.json's facts."""
+
+    count: int
+    goal: int
+
+    @property
+    def version(self) -> tuple:
+        return (self.count, self.goal)
+
+
+def count_page(request, slug) -> Shown:
+    def read():
+        petition = Petition.objects.visible().filter(slug=slug).only("pk", "goal").first()
+        return None if petition is None else Count(count_for(petition), petition.goal)
+
+    return Shown(key=("count", slug), read=read)
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """The privacy page's facts: the settings it quotes."""
+
+    retention_days: int
+
+    @property
+    def version(self) -> tuple:
+        return (self.retention_days,)
+
+
+def privacy_page(request) -> Shown:
+    return Shown(key=("privacy",), read=lambda: Privacy(settings.RETENTION_DAYS))
