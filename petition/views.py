@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -101,13 +101,37 @@ def privacy(request, *, facts):
     return render(request, "privacy.html", {"retention_days": facts.retention_days})
 
 
+def signing_petition(slug: str):
+    """The petition signing reads, kept in this process's cache for MICROCACHE_SECONDS.
+
+    During a surge every signature needs the same row (its limits, whether it
+    is open, whether it needs confirmation); reading it once per window per
+    process, as the campaign page reads its facts, saves signing a round trip
+    of its own. Saving a petition in this process drops the copy at once
+    (petition/apps.py); another process's change shows within the window, as
+    it does on the page. Whether it is open is checked against the clock on
+    every request (Petition.is_open), so it still closes to the second.
+    """
+    key = signing_petition_key(slug)
+    petition = caches["pages"].get(key)
+    if petition is None:
+        petition = Petition.objects.for_signing(slug)
+        if petition is not None and settings.MICROCACHE_SECONDS:
+            caches["pages"].set(key, petition, settings.MICROCACHE_SECONDS)
+    return petition
+
+
+def signing_petition_key(slug: str) -> str:
+    return f"signing-petition:{slug}"
+
+
 # No CSRF token: the campaign page carries none so that it is the same for
 # everyone and can be cached publicly (petition/caching.py, docs/performance.md).
 @same_origin_post
 @require_POST
 def sign(request, slug):
     """The campaign page's form: store the signature, or show the page again with the errors."""
-    petition = Petition.objects.for_signing(slug)
+    petition = signing_petition(slug)
     if petition is None:
         raise Http404
     if refusal := sign_limits_refusal(request, petition):
