@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
 
-.PHONY: run test test-fast reliability install install-embedded install-dev lock clean chromium nginx bench oracle
+.PHONY: run test test-fast lint format reliability install install-embedded install-dev lock clean chromium nginx bench oracle
 
 # uv itself, at the version and hashes requirements/tools.txt pins.
 $(UV):
@@ -64,7 +64,16 @@ nginx:
 		apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 nginx-light >/dev/null; \
 	fi
 
-test: install-dev chromium nginx
+# Lint and format are checked before the suite, so a change that breaks them fails fast.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: install-dev chromium nginx lint
 	bin/test $(ARGS)
 
 # The suite without the tests that start servers or a browser (markers live, e2e,

@@ -41,8 +41,11 @@ class Browser:
 
     def request(self, method, path, form=None) -> tuple[int, str, float]:
         headers = {
-            "Host": self.host, "Sec-Fetch-Site": "same-origin", "Origin": f"http://{self.host}",
-            "Referer": f"http://{self.host}{path}", "User-Agent": "Mozilla/5.0 (oracle probe) Firefox/140.0",
+            "Host": self.host,
+            "Sec-Fetch-Site": "same-origin",
+            "Origin": f"http://{self.host}",
+            "Referer": f"http://{self.host}{path}",
+            "User-Agent": "Mozilla/5.0 (oracle probe) Firefox/140.0",
         }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -101,18 +104,34 @@ def main():
         results = {}
         for name, (page, action) in forms.items():
             token = browser.hidden(page, "csrfmiddlewaretoken")
-            results[name] = probe(browser, signed, never, lambda email: (action, {
-                "csrfmiddlewaretoken": token, "email": email,
-            }))
+            results[name] = probe(
+                browser,
+                signed,
+                never,
+                lambda email, action=action, token=token: (
+                    action,
+                    {
+                        "csrfmiddlewaretoken": token,
+                        "email": email,
+                    },
+                ),
+            )
         # Signing: an address that signed before against one signing for the
         # first time (a fresh one every try, as a first signature always is).
         started = browser.hidden(f"/petitions/{slug}/", "started")
         time.sleep(4)  # past the bot trap's minimum fill time
         fresh = (f"new-{RUN}-{n}@example.org" for n in range(10**9))
-        form = {"name": "Probe Signer", "postal_code": "05401", "country": "US", "started": started,
-                "website": ""}
+        form = {
+            "name": "Probe Signer",
+            "postal_code": "05401",
+            "country": "US",
+            "started": started,
+            "website": "",
+        }
         results["sign"] = probe(
-            browser, signed, never,
+            browser,
+            signed,
+            never,
             lambda email: (f"/petitions/{slug}/sign/", {**form, "email": email}),
             first_time=lambda _email: next(fresh),
         )
@@ -139,10 +158,15 @@ def probe(browser, signed, never, make_request, first_time=None) -> dict:
     threshold = (signed_ms + never_ms) / 2
     slower_if_signed = signed_ms > never_ms
     right = sum(
-        (per_address[email] > threshold) == (slower_if_signed == (email in signed))
-        for email in per_address
+        (per_address[email] > threshold) == (slower_if_signed == (email in signed)) for email in per_address
     )
-    return {"signed": signed_ms, "never": never_ms, "right": right, "of": len(per_address), "statuses": statuses}
+    return {
+        "signed": signed_ms,
+        "never": never_ms,
+        "right": right,
+        "of": len(per_address),
+        "statuses": statuses,
+    }
 
 
 def report(results):

@@ -54,12 +54,17 @@ def main():
         root = Path(folder)
         http_port, https_port = free_port(), free_port()
         conf = nginx.install(
-            root, upstream=server.url.removeprefix("http://"),
-            http=f"127.0.0.1:{http_port}", https=f"127.0.0.1:{https_port}",
+            root,
+            upstream=server.url.removeprefix("http://"),
+            http=f"127.0.0.1:{http_port}",
+            https=f"127.0.0.1:{https_port}",
         )
         version = subprocess.run([nginx.find_nginx(), "-v"], capture_output=True, text=True).stderr.strip()
         with nginx.running(conf, root, http_port=http_port):
-            routes = {"gunicorn directly": server.url, "through the proxy (HTTPS)": f"https://127.0.0.1:{https_port}"}
+            routes = {
+                "gunicorn directly": server.url,
+                "through the proxy (HTTPS)": f"https://127.0.0.1:{https_port}",
+            }
             requests = {(name, route): 0 for name in ENDPOINTS for route in routes}
             seconds = dict.fromkeys(requests, 0.0)
             for name in ENDPOINTS:
@@ -84,8 +89,11 @@ def main():
     ]
     for name in ENDPOINTS:
         rates = [requests[name, route] / seconds[name, route] for route in routes]
-        lines.append(f"| {name} | " + " | ".join(f"{rate:,.0f} req/s" for rate in rates)
-                     + f" | {rates[1] / rates[0]:.1f}× |")
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{rate:,.0f} req/s" for rate in rates)
+            + f" | {rates[1] / rates[0]:.1f}× |"
+        )
     text = "\n".join(lines)
     print("\n" + text)
     (BASE_DIR / ".data" / "bench-proxy.md").write_text(text + "\n")

@@ -167,8 +167,11 @@ class Gunicorn:
     def __enter__(self):
         self.log = open(BASE_DIR / ".data" / "bench-gunicorn.log", "w")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.py",
-             "config.wsgi"], cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.py", "config.wsgi"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while subprocess.run(["curl", "-sf", "-o", "/dev/null", self.url + "/bench/fixed/"]).returncode:
@@ -262,12 +265,27 @@ def load(wrk, url, name, petition, *, seconds) -> dict:
     mode, path = paths[name]
     run = f"{RUN}{secrets.token_hex(3)}"
     env = {
-        **os.environ, "WRK_MODE": mode, "WRK_ORIGIN": url, "WRK_RUN": run, "WRK_STARTED": started_token(petition),
+        **os.environ,
+        "WRK_MODE": mode,
+        "WRK_ORIGIN": url,
+        "WRK_RUN": run,
+        "WRK_STARTED": started_token(petition),
     }
     out = subprocess.run(
-        [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-         "-s", str(BASE_DIR / "bench" / "wrk.lua"), url + path],
-        env=env, capture_output=True, text=True, check=True,
+        [
+            wrk,
+            f"-t{WRK_THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(BASE_DIR / "bench" / "wrk.lua"),
+            url + path,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     result = json.loads(re.search(r"^WRK_JSON (.*)$", out, re.M).group(1))
     result["run"] = run
@@ -304,14 +322,18 @@ def audit(petition) -> str:
     ok = acked <= stored <= acked + unanswered + failed and not uncounted
     out = subprocess.run(
         [sys.executable, "manage.py", "recount", "--check", petition.slug],
-        cwd=BASE_DIR, capture_output=True, text=True,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
     )
     connection.close()
     verdict = "ok" if ok and out.returncode == 0 else "FAILED"
-    return (f"signing audit {verdict}: {acked:,} acknowledged, {stored:,} stored "
-            f"({unanswered} cut off by the end of a slice, {failed} not acknowledged, "
-            f"{uncounted} not counted); "
-            f"recount: {out.stdout.strip() or out.stderr.strip()}")
+    return (
+        f"signing audit {verdict}: {acked:,} acknowledged, {stored:,} stored "
+        f"({unanswered} cut off by the end of a slice, {failed} not acknowledged, "
+        f"{uncounted} not counted); "
+        f"recount: {out.stdout.strip() or out.stderr.strip()}"
+    )
 
 
 SIGNING_RUNS: list = []
@@ -327,12 +349,26 @@ def time_admin(url) -> str:
     login = url + "/admin/login/?next=/admin/"
     page = opener.open(login).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    opener.open(urllib.request.Request(login, data=urllib.parse.urlencode(
-        {"username": "bench", "password": ADMIN_PASSWORD, "csrfmiddlewaretoken": token,
-         "next": "/admin/"}).encode(), headers={"Referer": login}))
+    opener.open(
+        urllib.request.Request(
+            login,
+            data=urllib.parse.urlencode(
+                {
+                    "username": "bench",
+                    "password": ADMIN_PASSWORD,
+                    "csrfmiddlewaretoken": token,
+                    "next": "/admin/",
+                }
+            ).encode(),
+            headers={"Referer": login},
+        )
+    )
     timings = {}
-    for label, path in [("first page", ""), ("page 50", "?p=50"),
-                        ("confirmed only", "?status__exact=confirmed")]:
+    for label, path in [
+        ("first page", ""),
+        ("page 50", "?p=50"),
+        ("confirmed only", "?status__exact=confirmed"),
+    ]:
         samples = []
         for _ in range(6):
             started = time.monotonic()
@@ -346,12 +382,20 @@ def time_admin(url) -> str:
 
 def time_export(petition, env) -> str:
     """`manage.py export_signatures` (issue 4) to a pipe: total time, first byte, peak memory."""
-    help_ = subprocess.run([sys.executable, "manage.py", "help", "export_signatures"],
-                           cwd=BASE_DIR, capture_output=True, env={**os.environ, **env})
+    help_ = subprocess.run(
+        [sys.executable, "manage.py", "help", "export_signatures"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        env={**os.environ, **env},
+    )
     if help_.returncode:
         return "skipped: no export command"
-    command = [sys.executable, "manage.py", "export_signatures",
-               *os.environ.get("BENCH_EXPORT_ARGS", f"{petition.slug} --output -").split()]
+    command = [
+        sys.executable,
+        "manage.py",
+        "export_signatures",
+        *os.environ.get("BENCH_EXPORT_ARGS", f"{petition.slug} --output -").split(),
+    ]
     baseline = run_measured([sys.executable, "manage.py", "help", "export_signatures"], env)
     result = run_measured(command, env)
     if result["returncode"]:
@@ -359,29 +403,39 @@ def time_export(petition, env) -> str:
     growth = (result["max_rss_kb"] - baseline["max_rss_kb"]) / 1024
     # Starting Python and Django is most of the first byte's wait, and an
     # export from the admin (a running process) never pays it.
-    return (f"{result['bytes'] / 1e6:.0f} MB in {result['seconds']:.1f} s, first byte after "
-            f"{result['first_byte']:.2f} s ({result['first_byte'] - baseline['seconds']:.2f} s after "
-            f"the start-up, which alone takes {baseline['seconds']:.2f} s), peak memory "
-            f"{result['max_rss_kb'] / 1024:.0f} MB ({growth:+.0f} MB over the command doing nothing)")
+    return (
+        f"{result['bytes'] / 1e6:.0f} MB in {result['seconds']:.1f} s, first byte after "
+        f"{result['first_byte']:.2f} s ({result['first_byte'] - baseline['seconds']:.2f} s after "
+        f"the start-up, which alone takes {baseline['seconds']:.2f} s), peak memory "
+        f"{result['max_rss_kb'] / 1024:.0f} MB ({growth:+.0f} MB over the command doing nothing)"
+    )
 
 
 def run_measured(command, env) -> dict:
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=BASE_DIR, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, env={**os.environ, **env})
+    process = subprocess.Popen(
+        command, cwd=BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **env}
+    )
     first_byte, size = None, 0
     while chunk := process.stdout.read1(1 << 16):
         if first_byte is None:
             first_byte = time.monotonic() - started
         size += len(chunk)
     _pid, status, usage = os.wait4(process.pid, 0)
-    return {"seconds": time.monotonic() - started, "first_byte": first_byte or 0.0, "bytes": size,
-            "max_rss_kb": usage.ru_maxrss, "returncode": os.waitstatus_to_exitcode(status)}
+    return {
+        "seconds": time.monotonic() - started,
+        "first_byte": first_byte or 0.0,
+        "bytes": size,
+        "max_rss_kb": usage.ru_maxrss,
+        "returncode": os.waitstatus_to_exitcode(status),
+    }
 
 
 def table_rows(size, results) -> list[list[str]]:
     ceilings = {
-        "campaign page": "fixed page", "campaign page ?cb=": "fixed page", "count.json": "fixed page",
+        "campaign page": "fixed page",
+        "campaign page ?cb=": "fixed page",
+        "count.json": "fixed page",
         "signing": "one INSERT",
     }
     rows = []
@@ -393,32 +447,61 @@ def table_rows(size, results) -> list[list[str]]:
             cpu_ratio = f"{(ceiling['web_cpu_ms'] + ceiling['db_cpu_ms']) / cpu:.0%}" if cpu else "-"
         else:
             cpu_ratio = "ceiling"
-        rows.append([f"{size:,}", name, f"{r['rps']:,.0f}", f"{r['p50_us'] / 1000:.1f}",
-                     f"{r['p99_us'] / 1000:.1f}", ratio, f"{r['web_cpu_ms']:.2f}", f"{r['db_cpu_ms']:.2f}",
-                     cpu_ratio])
+        rows.append(
+            [
+                f"{size:,}",
+                name,
+                f"{r['rps']:,.0f}",
+                f"{r['p50_us'] / 1000:.1f}",
+                f"{r['p99_us'] / 1000:.1f}",
+                ratio,
+                f"{r['web_cpu_ms']:.2f}",
+                f"{r['db_cpu_ms']:.2f}",
+                cpu_ratio,
+            ]
+        )
     return rows
 
 
 def report(rows, notes):
-    header = ["signatures", "endpoint", "requests/s", "p50 ms", "p99 ms", "of ceiling",
-              "web CPU ms", "db CPU ms", "CPU: ceiling's / ours"]
+    header = [
+        "signatures",
+        "endpoint",
+        "requests/s",
+        "p50 ms",
+        "p99 ms",
+        "of ceiling",
+        "web CPU ms",
+        "db CPU ms",
+        "CPU: ceiling's / ours",
+    ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in [header, *rows]]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in [header, *rows]
+    ]
     lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
     pages = [float(r[2].replace(",", "")) for r in rows if r[1] == "campaign page"]
     fixed = [float(r[2].replace(",", "")) for r in rows if r[1] == "fixed page"]
     if len(pages) > 1:
         # Load from elsewhere moves both between sizes; the share of the
         # fixed page's rate is what the page's own cost decides.
-        notes.append(f"campaign page at N={max(SIZES):,} vs N={min(SIZES):,}: "
-                     f"{pages[-1] / pages[0]:.0%} in requests/s, "
-                     f"{(pages[-1] / fixed[-1]) / (pages[0] / fixed[0]):.0%} as a share of the fixed page")
-    text = "\n".join([
-        f"{os.cpu_count()} CPUs, {CONNECTIONS} connections, {DURATION} s per URL in {ROUNDS} "
-        "interleaved slices (p50/p99: median of the slices), "
-        f"wrk {WRK_THREADS} threads, gunicorn config/gunicorn.py; web/db CPU ms: CPU time per "
-        "request of the gunicorn workers and of all PostgreSQL processes (from /proc, wrk's not counted)",
-        "", *lines, "", *(f"- {n}" for n in notes)])
+        notes.append(
+            f"campaign page at N={max(SIZES):,} vs N={min(SIZES):,}: "
+            f"{pages[-1] / pages[0]:.0%} in requests/s, "
+            f"{(pages[-1] / fixed[-1]) / (pages[0] / fixed[0]):.0%} as a share of the fixed page"
+        )
+    text = "\n".join(
+        [
+            f"{os.cpu_count()} CPUs, {CONNECTIONS} connections, {DURATION} s per URL in {ROUNDS} "
+            "interleaved slices (p50/p99: median of the slices), "
+            f"wrk {WRK_THREADS} threads, gunicorn config/gunicorn.py; web/db CPU ms: CPU time per "
+            "request of the gunicorn workers and of all PostgreSQL processes (from /proc, wrk's not counted)",
+            "",
+            *lines,
+            "",
+            *(f"- {n}" for n in notes),
+        ]
+    )
     print("\n" + text)
     (BASE_DIR / ".data" / "bench-latest.md").write_text(text + "\n")
 

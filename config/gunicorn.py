@@ -37,7 +37,9 @@ class RedactAddresses(logging.Filter):
 
     IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
     # Groups and colons, ending in a group or in an IPv4 address (::ffff:198.51.100.7).
-    IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})")
+    IPV6 = re.compile(
+        r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4})"
+    )
 
     def filter(self, record):
         if getattr(record, "server_address", False):

@@ -64,9 +64,7 @@ IP_HASH_KEY = os.environ.get("IP_HASH_KEY", SECRET_KEY)
 # The public address of the site, used in emails, share links and Open Graph
 # tags. An https:// address also turns on the HTTPS-only protections below.
 # By default the address gunicorn serves on (config/gunicorn.py reads PORT).
-SITE_URL = (
-    os.environ.get("SITE_URL") or f"http://127.0.0.1:{envint('PORT', 8000)}"
-).rstrip("/")
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{envint('PORT', 8000)}").rstrip("/")
 HTTPS = SITE_URL.startswith("https://")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -232,8 +230,7 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -41,8 +41,13 @@ def pg_tool(name: str) -> str:
 
 # libpq's connection parameters and the environment variables that set them.
 LIBPQ_ENVIRONMENT = {
-    "host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD",
-    "dbname": "PGDATABASE", "sslmode": "PGSSLMODE", "connect_timeout": "PGCONNECT_TIMEOUT",
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "user": "PGUSER",
+    "password": "PGPASSWORD",
+    "dbname": "PGDATABASE",
+    "sslmode": "PGSSLMODE",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
 }
 
 
@@ -86,8 +91,13 @@ def restore(path: Path, *, database: dict, name: str) -> None:
     """Restore a dump into the empty database `name` on the same server, all or nothing."""
     _run(
         [
-            pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-            "--single-transaction", f"--dbname={name}", str(path),
+            pg_tool("pg_restore"),
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            f"--dbname={name}",
+            str(path),
         ],
         env=libpq_environment(database, name),
     )

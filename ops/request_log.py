@@ -49,13 +49,19 @@ def log_request(request, response, *, duration_ms: float) -> None:
     path = escape_uri_path(request.path)
     logger.log(
         logging.DEBUG if quiet else logging.INFO,
-        "%s %s %s %sms", request.method, path, response.status_code, duration_ms,
-        extra={"http": {
-            "method": request.method,
-            "path": path,
-            "status": response.status_code,
-            "duration_ms": duration_ms,
-        }},
+        "%s %s %s %sms",
+        request.method,
+        path,
+        response.status_code,
+        duration_ms,
+        extra={
+            "http": {
+                "method": request.method,
+                "path": path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+            }
+        },
     )
 
 

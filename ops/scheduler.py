@@ -74,7 +74,11 @@ def run(job: Job) -> None:
     # it prints as its result goes on the line below. A session of its own, so
     # that at its time limit what it started is killed with it.
     with subprocess.Popen(
-        command, cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True, start_new_session=True,
+        command,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     ) as process:
         try:
             printed, _ = process.communicate(timeout=job.timeout.total_seconds())
@@ -86,8 +90,14 @@ def run(job: Job) -> None:
     seconds = time.monotonic() - clock
     printed = " / ".join(line.strip() for line in printed.splitlines() if line.strip())
     level = logging.INFO if process.returncode == 0 else logging.ERROR
-    logger.log(level, "%s: exit status %d after %.1fs%s", job.name, process.returncode, seconds,
-               f": {printed}" if printed else "")
+    logger.log(
+        level,
+        "%s: exit status %d after %.1fs%s",
+        job.name,
+        process.returncode,
+        seconds,
+        f": {printed}" if printed else "",
+    )
 
 
 class Scheduler:

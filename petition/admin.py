@@ -27,20 +27,52 @@ class PetitionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
-        "body_preview", "body_es_preview", "signature_count", "confirmation_rate_display",
-        "links", "created_at", "updated_at",
+        "body_preview",
+        "body_es_preview",
+        "signature_count",
+        "confirmation_rate_display",
+        "links",
+        "created_at",
+        "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status", "featured", "goal", "milestones", "requires_confirmation", "opens_at", "closes_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "summary",
+                    "status",
+                    "featured",
+                    "goal",
+                    "milestones",
+                    "requires_confirmation",
+                    "opens_at",
+                    "closes_at",
+                ]
+            },
+        ),
         (_("Results"), {"fields": ["signature_count", "confirmation_rate_display", "links"]}),
         (_("English text"), {"fields": ["body", "body_preview", "targets"]}),
-        (_("Spanish text"), {"fields": ["title_es", "summary_es", "body_es", "body_es_preview", "targets_es"]}),
-        (_("Links on the thank-you page"), {"fields": ["find_representative_url", "find_senators_url", "donate_url", "volunteer_url"]}),
-        (_("Signing limits"), {
-            "fields": ["ip_burst_limit", "ip_hourly_limit", "email_hourly_limit"],
-            "description": _("Per address and per email. For an event where many people sign from one "
-                             "connection, add an allow-list entry instead of raising these."),
-        }),
+        (
+            _("Spanish text"),
+            {"fields": ["title_es", "summary_es", "body_es", "body_es_preview", "targets_es"]},
+        ),
+        (
+            _("Links on the thank-you page"),
+            {"fields": ["find_representative_url", "find_senators_url", "donate_url", "volunteer_url"]},
+        ),
+        (
+            _("Signing limits"),
+            {
+                "fields": ["ip_burst_limit", "ip_hourly_limit", "email_hourly_limit"],
+                "description": _(
+                    "Per address and per email. For an event where many people sign from one "
+                    "connection, add an allow-list entry instead of raising these."
+                ),
+            },
+        ),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -48,7 +80,9 @@ class PetitionAdmin(admin.ModelAdmin):
         # The list shows every petition's count in the same query: the sum of its shards.
         shards = (
             CountShard.objects.filter(petition=OuterRef("pk"))
-            .values("petition").annotate(total=Sum("count")).values("total")
+            .values("petition")
+            .annotate(total=Sum("count"))
+            .values("total")
         )
         return super().get_queryset(request).annotate(shard_total=Subquery(shards))
 
@@ -87,10 +121,14 @@ class PetitionAdmin(admin.ModelAdmin):
             return "—"
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("admin:petition_petition_dashboard", args=[obj.pk]), _("Dashboard"),
-            reverse("admin:signatures_signature_changelist") + f"?petition__id__exact={obj.pk}", _("Signatures"),
-            reverse("admin:signatures_signature_export") + f"?petition={obj.pk}", _("Export signers"),
-            obj.get_absolute_url(), _("Public page"),
+            reverse("admin:petition_petition_dashboard", args=[obj.pk]),
+            _("Dashboard"),
+            reverse("admin:signatures_signature_changelist") + f"?petition__id__exact={obj.pk}",
+            _("Signatures"),
+            reverse("admin:signatures_signature_export") + f"?petition={obj.pk}",
+            _("Export signers"),
+            obj.get_absolute_url(),
+            _("Public page"),
         )
 
     def get_urls(self):

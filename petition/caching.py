@@ -165,13 +165,17 @@ class _Copy:
         else:
             self.version, self.fills = _digest(self.facts.version), getattr(self.facts, "fills", {})
         if settings.MICROCACHE_SECONDS:
-            caches[PAGES].set(f"facts:{self.key}", (writes, self.version, self.fills), settings.MICROCACHE_SECONDS)
+            caches[PAGES].set(
+                f"facts:{self.key}", (writes, self.version, self.fills), settings.MICROCACHE_SECONDS
+            )
         self.etag = self._etag()
 
     def _etag(self) -> str | None:
         if self.version is None:
             return None
-        return _digest((site_version(), get_language(), self.key, self.version, sorted(self.shown.fills.items())))
+        return _digest(
+            (site_version(), get_language(), self.key, self.version, sorted(self.shown.fills.items()))
+        )
 
     def _body_key(self) -> str:
         return f"body:{site_version()}:{get_language()}:{self.key}:{self.version}"
@@ -246,7 +250,8 @@ def site_version() -> str:
     """
     base = settings.BASE_DIR
     roots = {
-        Path(app.path) for app in apps.get_app_configs()
+        Path(app.path)
+        for app in apps.get_app_configs()
         if Path(app.path).is_relative_to(base) and "site-packages" not in Path(app.path).parts
     }
     roots |= {Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]}

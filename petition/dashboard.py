@@ -45,13 +45,19 @@ def day_bars(rows) -> list[Bar]:
         row = by_day.get(day, {"n": 0, "confirmed": 0})
         height = CHART_HEIGHT * row["n"] / top
         confirmed_height = CHART_HEIGHT * row["confirmed"] / top
-        bars.append(Bar(
-            day=day, n=row["n"], confirmed=row["confirmed"],
-            x=round(i * width, 2), width=round(max(width - 1, 0.5), 2),
-            y=round(CHART_HEIGHT - height, 2), height=round(height, 2),
-            confirmed_y=round(CHART_HEIGHT - confirmed_height, 2),
-            confirmed_height=round(confirmed_height, 2),
-        ))
+        bars.append(
+            Bar(
+                day=day,
+                n=row["n"],
+                confirmed=row["confirmed"],
+                x=round(i * width, 2),
+                width=round(max(width - 1, 0.5), 2),
+                y=round(CHART_HEIGHT - height, 2),
+                height=round(height, 2),
+                confirmed_y=round(CHART_HEIGHT - confirmed_height, 2),
+                confirmed_height=round(confirmed_height, 2),
+            )
+        )
     return bars
 
 
@@ -102,21 +108,21 @@ def _figures(petition) -> dict:
     return {
         "as_of": timezone.now(),
         "count": count,
-        "per_status": [
-            (Signature.Status(status).label, n) for status, n in signatures.per_status().items()
-        ],
+        "per_status": [(Signature.Status(status).label, n) for status, n in signatures.per_status().items()],
         "confirmation_rate": confirmation_rate(petition),
         "bars": bars,
         "chart_top": max((bar.n for bar in bars), default=0),
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
         "regions": _with_share(
-            list(counted.per_region()), count,
+            list(counted.per_region()),
+            count,
             lambda row: row["region"] or _("None (outside the US, or unknown ZIP)"),
         ),
         "districts": _with_share(list(counted.per_district()), count, _district_label),
         "sources": _with_share(
-            list(signatures.per_source()), sum(bar.n for bar in bars),
+            list(signatures.per_source()),
+            sum(bar.n for bar in bars),
             lambda row: row["source"] or _("(none: came directly)"),
         ),
     }

@@ -10,8 +10,23 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "blockquote", "ul", "ol", "li",
-    "h2", "h3", "h4", "a", "code", "pre", "cite", "q",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "a",
+    "code",
+    "pre",
+    "cite",
+    "q",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 

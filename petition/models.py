@@ -57,7 +57,9 @@ class Petition(models.Model):
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     summary = models.CharField(
-        _("summary"), max_length=300, blank=True,
+        _("summary"),
+        max_length=300,
+        blank=True,
         help_text=_("One or two sentences for link previews and search results."),
     )
     summary_es = models.CharField(_("summary (Spanish)"), max_length=300, blank=True)
@@ -69,7 +71,10 @@ class Petition(models.Model):
     targets_es = models.TextField(_("targets (Spanish)"), blank=True)
     goal = models.PositiveIntegerField(_("goal"), default=10_000, validators=[MinValueValidator(1)])
     milestones = models.CharField(
-        _("next goals"), max_length=200, blank=True, validators=[validate_milestones],
+        _("next goals"),
+        max_length=200,
+        blank=True,
+        validators=[validate_milestones],
         help_text=_(
             "Where the goal moves once it is reached, comma-separated and rising, like "
             "15000, 25000, 50000. Past the last one (or with none) the goal doubles."
@@ -80,17 +85,20 @@ class Petition(models.Model):
         _("featured"), default=False, help_text=_("Shown on the home page while open.")
     )
     requires_confirmation = models.BooleanField(
-        _("requires email confirmation"), default=True,
+        _("requires email confirmation"),
+        default=True,
         help_text=_("A signature counts only once its owner confirms it from the email."),
     )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     find_representative_url = models.URLField(
-        _("find your Representative link"), blank=True,
+        _("find your Representative link"),
+        blank=True,
         default="https://www.house.gov/representatives/find-your-representative",
     )
     find_senators_url = models.URLField(
-        _("find your Senators link"), blank=True,
+        _("find your Senators link"),
+        blank=True,
         default="https://www.senate.gov/senators/senators-contact.htm",
     )
     # Signing limits. Defaults suit a viral campaign: carrier-grade NAT puts
@@ -98,15 +106,21 @@ class Petition(models.Model):
     # signing by one machine, not a busy mobile network. Allow-list entries
     # lift the address limits for an event; the per-email limit always holds.
     ip_burst_limit = models.PositiveIntegerField(
-        _("signatures per address per minute"), default=30, validators=[MinValueValidator(1)],
+        _("signatures per address per minute"),
+        default=30,
+        validators=[MinValueValidator(1)],
         help_text=_("Sign-form submissions from one IP address (or IPv6 /64) in one minute."),
     )
     ip_hourly_limit = models.PositiveIntegerField(
-        _("signatures per address per hour"), default=600, validators=[MinValueValidator(1)],
+        _("signatures per address per hour"),
+        default=600,
+        validators=[MinValueValidator(1)],
         help_text=_("Sign-form submissions from one IP address (or IPv6 /64) in one hour."),
     )
     email_hourly_limit = models.PositiveIntegerField(
-        _("submissions per email address per hour"), default=5, validators=[MinValueValidator(1)],
+        _("submissions per email address per hour"),
+        default=5,
+        validators=[MinValueValidator(1)],
         help_text=_("Sign-form submissions with one email address in one hour."),
     )
     donate_url = models.URLField(_("donate link"), blank=True)
@@ -147,13 +161,20 @@ class Petition(models.Model):
         invite = gettext("I signed “%(title)s”. Will you add your name?") % {"title": self.local_title}
         url = self.share_url
         return [
-            ShareLink("wa", gettext("WhatsApp"), "https://wa.me/?" + urlencode({"text": f"{invite} {url('wa')}"})),
             ShareLink(
-                "fb", gettext("Facebook"), "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url("fb")})
+                "wa", gettext("WhatsApp"), "https://wa.me/?" + urlencode({"text": f"{invite} {url('wa')}"})
             ),
-            ShareLink("x", gettext("X"), "https://x.com/intent/post?" + urlencode({"text": invite, "url": url("x")})),
             ShareLink(
-                "em", pgettext("share channel", "Email"),
+                "fb",
+                gettext("Facebook"),
+                "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url("fb")}),
+            ),
+            ShareLink(
+                "x", gettext("X"), "https://x.com/intent/post?" + urlencode({"text": invite, "url": url("x")})
+            ),
+            ShareLink(
+                "em",
+                pgettext("share channel", "Email"),
                 "mailto:?subject=" + quote(self.local_title) + "&body=" + quote(f"{invite}\n\n{url('em')}"),
             ),
         ]

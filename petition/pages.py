@@ -75,8 +75,12 @@ class Campaign:
     def version(self) -> tuple:
         petition = self.petition
         return (
-            petition.pk, petition.updated_at, petition.is_open, self.count,
-            self.signers_page, self.signers_has_older,
+            petition.pk,
+            petition.updated_at,
+            petition.is_open,
+            self.count,
+            self.signers_page,
+            self.signers_has_older,
             tuple((s.pk, s.public_name, s.city, s.region, s.public_comment) for s in self.signers),
             int(time.time()) // form_copy_seconds(),
         )
@@ -101,7 +105,8 @@ def campaign_page(request, slug=None) -> Shown:
     # The share code goes into the form (and so into the ETag) but not into
     # the copy: every code shares one, so no code can make the page render.
     return Shown(
-        key=("campaign", slug, page), read=read,
+        key=("campaign", slug, page),
+        read=read,
         fills={"source": clean_source(query_value(request, "src"))},
     )
 

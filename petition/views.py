@@ -31,7 +31,9 @@ def render_campaign(request, campaign, *, form=None, status=200):
     """The campaign page; without a form, the blank one with slots for its per-visit values (petition/caching.py)."""
     petition = campaign.petition
     if form is None:
-        form = SignatureForm(initial={"source": slot("source"), "started": slot("started")}, petition=petition)
+        form = SignatureForm(
+            initial={"source": slot("source"), "started": slot("started")}, petition=petition
+        )
     count = campaign.count
     target = petition.target_for(count)
     context = {
@@ -117,7 +119,9 @@ def sign(request, slug):
         return render_petition(request, petition, form=form, status=400)
     try:
         services.signature_submit(
-            petition=petition, **form.cleaned_data, **request_signals(request),
+            petition=petition,
+            **form.cleaned_data,
+            **request_signals(request),
             language=get_language() or "en",
         )
     except services.PetitionClosed:  # it closed while this request ran

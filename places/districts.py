@@ -62,9 +62,7 @@ def read_relationship_file(lines: Iterable[str]) -> dict[str, set[str]]:
     reader = csv.DictReader(lines, delimiter="|")
     header = [name.lstrip("\ufeff") for name in reader.fieldnames or []]
     reader.fieldnames = header
-    district_column = next(
-        (n for n in header if n.startswith("GEOID_CD") and n.endswith("_20")), None
-    )
+    district_column = next((n for n in header if n.startswith("GEOID_CD") and n.endswith("_20")), None)
     if district_column is None or "GEOID_ZCTA5_20" not in header:
         raise ValueError(
             "Not a Census congressional district to ZCTA relationship file: "

@@ -67,22 +67,32 @@ DELIVERY_COLUMNS = {
         TruncDate("created_at"), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=CharField()
     ),
     # A comment leaves the site only if its signer made it public and no organizer hid it.
-    "comments": Cell(Case(
-        When(public=True, comment_hidden=False, then="comment"), default=Value(""), output_field=CharField(),
-    )),
+    "comments": Cell(
+        Case(
+            When(public=True, comment_hidden=False, then="comment"),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    ),
 }
 ORGANIZER_COLUMNS = {
     **DELIVERY_COLUMNS,
     # A hidden comment never leaves the site, not even to organizers: admin shows it.
-    "comments": Cell(Case(
-        When(comment_hidden=False, then="comment"), default=Value(""), output_field=CharField(),
-    )),
+    "comments": Cell(
+        Case(
+            When(comment_hidden=False, then="comment"),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    ),
     "public": _yes_no("public"),
     "email": Cell("email"),
     "postal_code": Cell("postal_code"),
     "district": Case(
-        When(~Q(district=""), then="district"), When(district_split=True, then=Value("split")),
-        default=Value(""), output_field=CharField(),
+        When(~Q(district=""), then="district"),
+        When(district_split=True, then=Value("split")),
+        default=Value(""),
+        output_field=CharField(),
     ),
     "email_opt_in": _yes_no("opt_in"),
     "status": F("status"),
@@ -232,8 +242,17 @@ def _finish(log: SignatureExport, rows: int) -> None:
 
 
 def export_start(
-    *, queryset, kind: str, all_statuses: bool, split: str, user, via: str,
-    petition=None, filters: dict | None = None, actor: str = "", on_row=None,
+    *,
+    queryset,
+    kind: str,
+    all_statuses: bool,
+    split: str,
+    user,
+    via: str,
+    petition=None,
+    filters: dict | None = None,
+    actor: str = "",
+    on_row=None,
 ) -> Export:
     """Record an export and return it ready to stream. The rows are counted as they go.
 
@@ -255,9 +274,9 @@ def export_start(
         },
         columns=list(columns),
     )
-    rows = export_queryset(
-        queryset, kind=kind, all_statuses=all_statuses, split=split
-    ).iterator(chunk_size=CHUNK_SIZE)
+    rows = export_queryset(queryset, kind=kind, all_statuses=all_statuses, split=split).iterator(
+        chunk_size=CHUNK_SIZE
+    )
     if split == Split.NONE:
         return Export(f"{stem}.csv", "text/csv; charset=utf-8", _single_csv(rows, columns, log, on_row), log)
     chunks = _zip_archive(rows, columns, log, on_row, split=split, stem=stem)

@@ -74,9 +74,7 @@ class SignerChoicesForm(forms.Form):
         label=_("Show my first name, last initial, comment and, in the US, city and state on this page"),
         required=False,
     )
-    opt_in = forms.BooleanField(
-        label=_("Keep me updated about this campaign"), required=False
-    )
+    opt_in = forms.BooleanField(label=_("Keep me updated about this campaign"), required=False)
 
     def clean_postal_code(self):
         return normalize_postal_code(self.cleaned_data["postal_code"])
@@ -111,7 +109,16 @@ class SignatureForm(SignerChoicesForm, BotTrapForm):
 
     # The traps first, then the address after the name, as the page asks for them.
     field_order = [
-        "website", "started", "name", "email", "postal_code", "country", "comment", "public", "opt_in", "source",
+        "website",
+        "started",
+        "name",
+        "email",
+        "postal_code",
+        "country",
+        "comment",
+        "public",
+        "opt_in",
+        "source",
     ]
 
     def clean_source(self):

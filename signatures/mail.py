@@ -12,7 +12,6 @@ from django.tasks import TaskResultStatus, task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-
 from django_tasks_db.models import DBTaskResult
 
 from signatures import tasks, tokens
@@ -44,15 +43,15 @@ def build_message(mail: SignatureMail) -> EmailMultiAlternatives:
             "petition": petition,
             "title": petition.local_title,
             "petition_url": absolute(petition.get_absolute_url()),
-            "withdraw_url": absolute(reverse(
-                "signatures:withdraw", args=[petition.slug, tokens.make(signature, tokens.WITHDRAW)]
-            )),
+            "withdraw_url": absolute(
+                reverse("signatures:withdraw", args=[petition.slug, tokens.make(signature, tokens.WITHDRAW)])
+            ),
             "link_days": settings.CONFIRM_LINK_DAYS,
         }
         if mail.kind == SignatureMail.Kind.CONFIRM:
-            context["confirm_url"] = absolute(reverse(
-                "signatures:confirm", args=[petition.slug, tokens.make(signature, tokens.CONFIRM)]
-            ))
+            context["confirm_url"] = absolute(
+                reverse("signatures:confirm", args=[petition.slug, tokens.make(signature, tokens.CONFIRM)])
+            )
         template = f"signatures/email/{mail.kind}"
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)

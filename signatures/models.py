@@ -30,7 +30,8 @@ class SignatureQuerySet(models.QuerySet):
     def per_day(self):
         """Signatures by the day they were signed (organizers' time zone), with how many are confirmed."""
         return (
-            self.annotate(day=TruncDate("created_at")).values("day")
+            self.annotate(day=TruncDate("created_at"))
+            .values("day")
             .annotate(n=Count("pk"), confirmed=Count("pk", filter=Q(status="confirmed")))
             .order_by("day")
         )
@@ -42,10 +43,7 @@ class SignatureQuerySet(models.QuerySet):
         return self.values("region").annotate(n=Count("pk")).order_by("-n", "region")
 
     def per_district(self):
-        return (
-            self.values("district", "district_split")
-            .annotate(n=Count("pk")).order_by("-n", "district")
-        )
+        return self.values("district", "district_split").annotate(n=Count("pk")).order_by("-n", "district")
 
     def per_source(self):
         return (
@@ -67,7 +65,10 @@ class Signature(models.Model):
     # No index of its own: (petition, canonical email), the constraint below,
     # starts with it. Every index is paid for on every signature.
     petition = models.ForeignKey(
-        Petition, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("petition"),
+        Petition,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("petition"),
         db_index=False,
     )
     name = models.CharField(_("name"), max_length=200)
@@ -79,14 +80,17 @@ class Signature(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(_("state"), max_length=2, blank=True, help_text=_("US state code."))
     district = models.CharField(
-        _("congressional district"), max_length=8, blank=True,
+        _("congressional district"),
+        max_length=8,
+        blank=True,
         help_text=_("Like TX-23; empty when unknown or when the ZIP spans districts."),
     )
     district_split = models.BooleanField(_("ZIP spans several districts"), default=False)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
     public = models.BooleanField(_("show name and comment publicly"), default=False)
     comment_hidden = models.BooleanField(
-        _("comment hidden"), default=False,
+        _("comment hidden"),
+        default=False,
         help_text=_("Hidden by an organizer: the name still shows, the comment does not."),
     )
     opt_in = models.BooleanField(_("keep me updated"), default=False)
@@ -100,8 +104,13 @@ class Signature(models.Model):
     # Not indexed: only deleting an organizer's account looks rows up by it,
     # and that rare scan is cheaper than an index written on every signature.
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("status changed by"), db_index=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("status changed by"),
+        db_index=False,
     )
     status_reason = models.CharField(_("reason for the last status change"), max_length=300, blank=True)
 
@@ -111,7 +120,8 @@ class Signature(models.Model):
     fill_seconds = models.PositiveIntegerField(_("seconds to fill the form"), null=True, blank=True)
     email_domain = models.CharField(_("email domain"), max_length=254, blank=True)
     email_disposable = models.BooleanField(
-        _("disposable email domain"), default=False,
+        _("disposable email domain"),
+        default=False,
         help_text=_("The domain is on the maintained list of throwaway-address providers."),
     )
     # Set once the retention command has removed the signer's personal data.
@@ -129,9 +139,7 @@ class Signature(models.Model):
         constraints = [
             # One signature per person per petition, decided by the database
             # so that concurrent requests cannot both pass a check in Python.
-            models.UniqueConstraint(
-                fields=["petition", "email_canonical"], name="one_signature_per_person"
-            ),
+            models.UniqueConstraint(fields=["petition", "email_canonical"], name="one_signature_per_person"),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "confirmed", "struck", "flagged"]),
                 name="signature_status_valid",
@@ -252,7 +260,9 @@ class SignatureMailQuerySet(models.QuerySet):
     def repeats_today(self, signature, kinds) -> int:
         """Mails of these kinds sent to a signer in the last 24 hours, the first confirmation aside."""
         return (
-            self.filter(signature=signature, kind__in=kinds, created_at__gt=timezone.now() - timedelta(days=1))
+            self.filter(
+                signature=signature, kind__in=kinds, created_at__gt=timezone.now() - timedelta(days=1)
+            )
             .exclude(cause=SignatureMail.Cause.SIGNED)
             .count()
         )
@@ -300,13 +310,16 @@ class SignatureMail(models.Model):
         indexes = [
             models.Index(fields=["signature", "created_at"], name="sigmail_signature_created"),
             models.Index(
-                fields=["next_attempt_at"], name="sigmail_unsent",
+                fields=["next_attempt_at"],
+                name="sigmail_unsent",
                 condition=Q(sent_at__isnull=True, gave_up_at__isnull=True),
             ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.signature_id}"
+
+
 class SignerRequest(models.Model):
     """A request whose outcome depends on whether its address signed, waiting for the worker.
 
@@ -356,15 +369,23 @@ class SignatureExport(models.Model):
 
     created_at = models.DateTimeField(_("exported"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     # Kept as text as well, so the record still says who after the account is deleted.
     actor = models.CharField(_("by"), max_length=150)
     via = models.CharField(_("via"), max_length=10, choices=Via)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     petition = models.ForeignKey(
-        Petition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Petition,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("petition"),
     )
     filters = models.JSONField(_("filters"), default=dict)
@@ -397,8 +418,12 @@ class SignerDetailsView(models.Model):
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
     )
     # Kept as text as well, so the record still says who after the account is deleted.
     username = models.CharField(_("by"), max_length=150)
@@ -436,16 +461,20 @@ class AllowListEntry(models.Model):
     """
 
     network = models.CharField(
-        _("IP address or network"), max_length=50, validators=[validate_ip_network],
+        _("IP address or network"),
+        max_length=50,
+        validators=[validate_ip_network],
         help_text=_("One address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/48)."),
     )
-    expires_at = models.DateTimeField(
-        _("expires"), help_text=_("Keep it short: the end of the event.")
-    )
+    expires_at = models.DateTimeField(_("expires"), help_text=_("Keep it short: the end of the event."))
     note = models.CharField(_("note"), max_length=200, help_text=_("Which event, who asked."))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -488,13 +517,20 @@ class InvalidationBatch(models.Model):
     struck_count = models.PositiveIntegerField(_("struck"), default=0)
     restored_count = models.PositiveIntegerField(_("restored"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("undone by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("undone by"),
     )
     signatures = models.ManyToManyField(
         Signature, blank=True, related_name="invalidation_batches", verbose_name=_("signatures struck")
@@ -506,8 +542,10 @@ class InvalidationBatch(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(ip_hash="") | ~Q(email_domain="")
-                | Q(signed_from__isnull=False) | Q(signed_until__isnull=False),
+                condition=~Q(ip_hash="")
+                | ~Q(email_domain="")
+                | Q(signed_from__isnull=False)
+                | Q(signed_until__isnull=False),
                 name="invalidation_has_a_criterion",
             ),
         ]

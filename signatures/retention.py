@@ -42,10 +42,22 @@ def signatures_anonymise(*, petition) -> int:
     rows = list(remaining.select_for_update().values_list("pk", "email_canonical"))
     Signature.objects.bulk_update(
         [Signature(pk=pk, email_canonical=anonymous_email(email)) for pk, email in rows],
-        ["email_canonical"], batch_size=BATCH,
+        ["email_canonical"],
+        batch_size=BATCH,
     )
     return remaining.update(
-        name="", email="", postal_code="", city="", district="", district_split=False,
-        comment="", public=False, ip_hash="", user_agent_family="", fill_seconds=None,
-        email_domain="", email_disposable=False, anonymised_at=timezone.now(),
+        name="",
+        email="",
+        postal_code="",
+        city="",
+        district="",
+        district_split=False,
+        comment="",
+        public=False,
+        ip_hash="",
+        user_agent_family="",
+        fill_seconds=None,
+        email_domain="",
+        email_disposable=False,
+        anonymised_at=timezone.now(),
     )

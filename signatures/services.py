@@ -32,17 +32,40 @@ from signatures.models import (
 UNIQUE_PER_PERSON = "one_signature_per_person"
 # The fields signature_create fills in from its own work, not from its arguments.
 MADE_HERE = [
-    "petition", "email_canonical", "city", "region", "district", "district_split", "comment_hidden",
-    "status", "created_at", "confirmed_at", "status_changed_at", "status_changed_by", "status_reason",
-    "email_domain", "email_disposable", "anonymised_at",
+    "petition",
+    "email_canonical",
+    "city",
+    "region",
+    "district",
+    "district_split",
+    "comment_hidden",
+    "status",
+    "created_at",
+    "confirmed_at",
+    "status_changed_at",
+    "status_changed_by",
+    "status_reason",
+    "email_domain",
+    "email_disposable",
+    "anonymised_at",
 ]
 # What a signer chooses when signing; what the owner of the address confirms.
 CHOICES = ["name", "postal_code", "country", "comment", "public", "opt_in"]
 # What a signing attempt with an address that had signed keeps for the task
 # (SignerRequest.attempt): the choices and the signals of that request.
 ATTEMPT_FIELDS = [
-    "name", "email", "postal_code", "country", "comment", "public", "opt_in",
-    "language", "source", "ip_hash", "user_agent_family", "fill_seconds",
+    "name",
+    "email",
+    "postal_code",
+    "country",
+    "comment",
+    "public",
+    "opt_in",
+    "language",
+    "source",
+    "ip_hash",
+    "user_agent_family",
+    "fill_seconds",
 ]
 
 
@@ -81,9 +104,7 @@ def signature_submit(*, petition, flagged: bool = False, **choices) -> None:
         _queue_attempt(attempt, flagged=flagged)
 
 
-def signature_create(
-    *, petition, flagged: bool = False, signed_at=None, **choices
-) -> SignResult:
+def signature_create(*, petition, flagged: bool = False, signed_at=None, **choices) -> SignResult:
     """Store a signature now, unless its address signed (then the worker hears of the attempt).
 
     The keyword arguments are the signer's choices and the request's signals
@@ -175,10 +196,13 @@ def _queue_attempt(attempt: Signature, *, flagged: bool) -> None:
     """Leave a signing attempt to the worker, which looks its address up: only its owner hears of it."""
     # The cleaned values, as plain JSON values (the country as its code).
     choices = {
-        name: Signature._meta.get_field(name).get_prep_value(getattr(attempt, name)) for name in ATTEMPT_FIELDS
+        name: Signature._meta.get_field(name).get_prep_value(getattr(attempt, name))
+        for name in ATTEMPT_FIELDS
     }
     _queue_request(
-        petition=attempt.petition, email=attempt.email, kind=SignerRequest.Kind.SIGNED,
+        petition=attempt.petition,
+        email=attempt.email,
+        kind=SignerRequest.Kind.SIGNED,
         attempt={**choices, "flagged": flagged},
     )
 
@@ -186,7 +210,10 @@ def _queue_attempt(attempt: Signature, *, flagged: bool) -> None:
 def _queue_request(*, petition, email: str, kind, attempt: dict | None = None) -> None:
     """Store a signer request and its task, in the caller's transaction (as _queue_mail does)."""
     request = SignerRequest.objects.create(
-        petition=petition, email=email.strip(), email_canonical=canonical_email(email), kind=kind,
+        petition=petition,
+        email=email.strip(),
+        email_canonical=canonical_email(email),
+        kind=kind,
         attempt=attempt,
     )
     tasks.enqueue(request.pk)
@@ -206,7 +233,10 @@ def _insert(signature: Signature) -> bool:
     # Each value as Django's own INSERT prepares it (get_db_prep_save), but
     # without pre_save: created_at is when the attempt was made (signed_at),
     # which auto_now_add's pre_save would replace with the time of the INSERT.
-    values = {field.attname: field.get_db_prep_save(getattr(signature, field.attname), connection) for field in fields}
+    values = {
+        field.attname: field.get_db_prep_save(getattr(signature, field.attname), connection)
+        for field in fields
+    }
     params = [*values.values(), zips.zip5(values["postal_code"], values["country"])]
     if signature.is_counted:
         sql, params = counting.with_increment(sql, params, petition_id=signature.petition_id)
@@ -227,10 +257,32 @@ def _insert(signature: Signature) -> bool:
 # is the database's; the two PLACE_COLUMNS come from the ZIP table inside the
 # statement (districts.DISTRICT_SQL); every other value is the instance's.
 INSERT_COLUMNS = (
-    "petition_id", "name", "email", "email_canonical", "postal_code", "country", "city", "region",
-    "comment", "public", "comment_hidden", "opt_in", "language", "source", "status", "created_at",
-    "confirmed_at", "status_changed_at", "status_changed_by_id", "status_reason", "ip_hash",
-    "user_agent_family", "fill_seconds", "email_domain", "email_disposable", "anonymised_at",
+    "petition_id",
+    "name",
+    "email",
+    "email_canonical",
+    "postal_code",
+    "country",
+    "city",
+    "region",
+    "comment",
+    "public",
+    "comment_hidden",
+    "opt_in",
+    "language",
+    "source",
+    "status",
+    "created_at",
+    "confirmed_at",
+    "status_changed_at",
+    "status_changed_by_id",
+    "status_reason",
+    "ip_hash",
+    "user_agent_family",
+    "fill_seconds",
+    "email_domain",
+    "email_disposable",
+    "anonymised_at",
 )
 PLACE_COLUMNS = ("district", "district_split")
 
@@ -266,9 +318,11 @@ def _queue_mail(signature: Signature, *, kind, cause) -> bool:
     mail it names.
     """
     if cause != SignatureMail.Cause.SIGNED:
-        kinds = [kind] if kind == SignatureMail.Kind.WITHDRAW_LINK else [
-            SignatureMail.Kind.CONFIRM, SignatureMail.Kind.ALREADY_SIGNED
-        ]
+        kinds = (
+            [kind]
+            if kind == SignatureMail.Kind.WITHDRAW_LINK
+            else [SignatureMail.Kind.CONFIRM, SignatureMail.Kind.ALREADY_SIGNED]
+        )
         if SignatureMail.objects.repeats_today(signature, kinds) >= settings.REPEAT_MAILS_PER_DAY:
             return False
     queued = SignatureMail.objects.create(signature=signature, kind=kind, cause=cause)
@@ -320,14 +374,17 @@ def signer_request_process(*, request_id: int) -> str:
     Mails are capped per day as everywhere (_queue_mail).
     """
     request = (
-        SignerRequest.objects.select_for_update(skip_locked=True, of=("self",)).select_related("petition")
-        .filter(pk=request_id).first()
+        SignerRequest.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("petition")
+        .filter(pk=request_id)
+        .first()
     )
     if request is None:
         return "nothing to do"
     request.delete()
     signature = (
-        Signature.objects.select_for_update(of=("self",)).select_related("petition")
+        Signature.objects.select_for_update(of=("self",))
+        .select_related("petition")
         .filter(petition_id=request.petition_id, email_canonical=request.email_canonical)
         .first()
     )
@@ -364,7 +421,8 @@ def _signed_again(signature: Signature, *, attempt: dict) -> None:
     _set_choices(signature, **{field: attempt[field] for field in ATTEMPT_FIELDS})
     if signature.status == Signature.Status.FLAGGED:
         status = (
-            Signature.Status.PENDING if signature.petition.requires_confirmation
+            Signature.Status.PENDING
+            if signature.petition.requires_confirmation
             else Signature.Status.CONFIRMED
         )
         _set_status(signature, status=status, reason="Signed again without tripping the bot trap")
@@ -496,13 +554,16 @@ def signature_purge_pending(*, older_than: timedelta, batch_size: int = 1000) ->
     while True:
         with transaction.atomic():
             batch = list(
-                Signature.objects.pending().filter(created_at__lt=cutoff)
+                Signature.objects.pending()
+                .filter(created_at__lt=cutoff)
                 .values_list("pk", flat=True)[:batch_size]
             )
             if not batch:
                 return deleted
             _, per_model = Signature.objects.pending().filter(pk__in=batch).delete()
             deleted += per_model.get(Signature._meta.label, 0)
+
+
 def comment_flag(*, signature: Signature, visitor_hash: str) -> bool:
     """A visitor reports a public comment. Returns False when this visitor had already flagged it.
 
@@ -512,9 +573,7 @@ def comment_flag(*, signature: Signature, visitor_hash: str) -> bool:
     if not (signature.public and signature.is_counted and signature.comment):
         raise ValidationError(_("Only a public comment can be flagged."))
     with transaction.atomic():
-        _flag, created = CommentFlag.objects.get_or_create(
-            signature=signature, visitor_hash=visitor_hash
-        )
+        _flag, created = CommentFlag.objects.get_or_create(signature=signature, visitor_hash=visitor_hash)
     return created
 
 
@@ -529,7 +588,9 @@ def comments_set_hidden(*, signatures, hidden: bool) -> int:
 
 
 @transaction.atomic
-def signer_details_viewed(*, user, what: str, signature_id: int | None = None, results: int | None = None) -> None:
+def signer_details_viewed(
+    *, user, what: str, signature_id: int | None = None, results: int | None = None
+) -> None:
     """Record that user saw signers' personal details (never the details or the search term)."""
     SignerDetailsView.objects.create(
         user=user, username=user.get_username(), what=what, signature_id=signature_id, results=results

@@ -17,8 +17,13 @@ SIGNER_COOKIE_SECONDS = 24 * 3600
 def remember_signer(response, *, email: str, state: str = ""):
     value = json.dumps({"email": email, "state": state}, separators=(",", ":"))
     response.set_signed_cookie(
-        SIGNER_COOKIE, value, salt=SIGNER_COOKIE_SALT, max_age=SIGNER_COOKIE_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+        SIGNER_COOKIE,
+        value,
+        salt=SIGNER_COOKIE_SALT,
+        max_age=SIGNER_COOKIE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
     )
     return response
 

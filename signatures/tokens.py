@@ -53,9 +53,7 @@ def read(token: str, *, purpose: str, petition) -> Signature:
     pk, _, _ = token.partition(".")
     if not pk.isascii() or not pk.isdigit() or len(pk) > 18:
         raise InvalidLink(token)
-    signature = (
-        Signature.objects.select_related("petition").filter(pk=int(pk), petition=petition).first()
-    )
+    signature = Signature.objects.select_related("petition").filter(pk=int(pk), petition=petition).first()
     if signature is None:
         raise UnknownLink(token)
     signer = _signer(signature, purpose)

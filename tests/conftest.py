@@ -19,7 +19,11 @@ from tests.support import factories  # noqa: E402
 # The tests that start servers (gunicorn, nginx, a browser) are marked by their directory
 # (a module elsewhere that starts one marks itself `live`); `make test-fast` leaves them out.
 TESTS = Path(__file__).parent
-MARKED_DIRECTORIES = {"live": pytest.mark.live, "e2e": pytest.mark.e2e, "reliability": pytest.mark.reliability}
+MARKED_DIRECTORIES = {
+    "live": pytest.mark.live,
+    "e2e": pytest.mark.e2e,
+    "reliability": pytest.mark.reliability,
+}
 
 
 def pytest_collection_modifyitems(items):
@@ -112,5 +116,3 @@ def signer_data():
 @pytest.fixture
 def client():
     return Client()
-
-

@@ -50,8 +50,7 @@ Financial donations and volunteer time can be provided to this cause through RAI
 """
 
 TITLE_ES = (
-    "Protejamos a los niños y las familias migrantes: "
-    "financien el Programa de Gestión de Casos Familiares"
+    "Protejamos a los niños y las familias migrantes: financien el Programa de Gestión de Casos Familiares"
 )
 SUMMARY_ES = (
     "Pide a la Administración, al Congreso, al DHS, a CBP y a ICE que dejen a las familias "

@@ -4,24 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ZipDistrict',
+            name="ZipDistrict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('zcta', models.CharField(max_length=5, verbose_name='ZIP code tabulation area')),
-                ('district', models.CharField(max_length=8, verbose_name='congressional district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("zcta", models.CharField(max_length=5, verbose_name="ZIP code tabulation area")),
+                ("district", models.CharField(max_length=8, verbose_name="congressional district")),
             ],
             options={
-                'verbose_name': 'ZIP district',
-                'verbose_name_plural': 'ZIP districts',
-                'constraints': [models.UniqueConstraint(fields=('zcta', 'district'), name='one_row_per_zip_district')],
+                "verbose_name": "ZIP district",
+                "verbose_name_plural": "ZIP districts",
+                "constraints": [
+                    models.UniqueConstraint(fields=("zcta", "district"), name="one_row_per_zip_district")
+                ],
             },
         ),
     ]

@@ -88,7 +88,5 @@ class BotTrapForm(forms.Form):
                 _("This form was open a long time. Please check your details and sign again."), code="expired"
             ) from None
         cleaned["fill_seconds"] = fill_seconds
-        cleaned["flagged"] = bool(honey) or fill_seconds is None or (
-            fill_seconds < settings.SIGN_MIN_SECONDS
-        )
+        cleaned["flagged"] = bool(honey) or fill_seconds is None or (fill_seconds < settings.SIGN_MIN_SECONDS)
         return cleaned

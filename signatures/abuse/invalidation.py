@@ -42,11 +42,14 @@ def invalidation_create(*, petition, by, reason: str, previewed_count: int, **cr
         raise ValidationError(_("Choose at least one criterion."))
     with transaction.atomic():
         batch = InvalidationBatch.objects.create(
-            petition=petition, created_by=by, reason=reason,
+            petition=petition,
+            created_by=by,
+            reason=reason,
             previewed_count=previewed_count,
             ip_hash=criteria.get("ip_hash") or "",
             email_domain=(criteria.get("email_domain") or "").strip().lower(),
-            signed_from=criteria.get("signed_from"), signed_until=criteria.get("signed_until"),
+            signed_from=criteria.get("signed_from"),
+            signed_until=criteria.get("signed_until"),
         )
         transaction.on_commit(lambda: run_invalidation.enqueue(batch.pk))
     return batch
@@ -54,9 +57,9 @@ def invalidation_create(*, petition, by, reason: str, previewed_count: int, **cr
 
 def invalidation_undo(*, batch: InvalidationBatch, by) -> None:
     with transaction.atomic():
-        updated = InvalidationBatch.objects.filter(
-            pk=batch.pk, state=InvalidationBatch.State.DONE
-        ).update(state=InvalidationBatch.State.UNDOING, undone_by=by)
+        updated = InvalidationBatch.objects.filter(pk=batch.pk, state=InvalidationBatch.State.DONE).update(
+            state=InvalidationBatch.State.UNDOING, undone_by=by
+        )
         if not updated:
             raise ValidationError(_("Only a finished invalidation can be undone."))
         transaction.on_commit(lambda: undo_invalidation.enqueue(batch.pk))
@@ -91,9 +94,7 @@ def undo_invalidation(batch_id: int) -> int:
         return 0
     by = get_user_model().objects.filter(pk=batch.undone_by_id).first()
     restored = 0
-    still_struck = batch.signatures.filter(
-        status=Signature.Status.STRUCK, status_reason=batch.strike_reason
-    )
+    still_struck = batch.signatures.filter(status=Signature.Status.STRUCK, status_reason=batch.strike_reason)
     for signature in still_struck.iterator():
         try:
             if signature_restore(signature=signature, by=by, reason=f"Undo of invalidation #{batch.pk}"):

@@ -33,8 +33,11 @@ def over_limit(request, *, group: str, value: str, limit: int, seconds: int) -> 
         return False
     try:
         usage = get_usage(
-            request, group=group, key=lambda _group, _request: value,
-            rate=(limit, seconds), increment=True,
+            request,
+            group=group,
+            key=lambda _group, _request: value,
+            rate=(limit, seconds),
+            increment=True,
         )
     except (RedisError, OSError) as error:
         logger.warning("Rate limits not applied, the cache is unavailable: %s", error)
@@ -45,7 +48,9 @@ def over_limit(request, *, group: str, value: str, limit: int, seconds: int) -> 
 
 def too_many(request, *, retry_after: int, petition=None):
     response = render(
-        request, "signatures/too_many.html", {"petition": petition, "minutes": max(1, retry_after // 60)},
+        request,
+        "signatures/too_many.html",
+        {"petition": petition, "minutes": max(1, retry_after // 60)},
         status=429,
     )
     response["Retry-After"] = str(retry_after)
@@ -76,8 +81,11 @@ def sign_limits_refusal(request, petition):
                 return too_many(request, retry_after=seconds, petition=petition)
     email = canonical_email(request.POST.get("email", ""))[:254]
     if "@" in email and over_limit(
-        request, group=f"sign-email:{petition.pk}", value=email,
-        limit=petition.email_hourly_limit, seconds=HOUR,
+        request,
+        group=f"sign-email:{petition.pk}",
+        value=email,
+        limit=petition.email_hourly_limit,
+        seconds=HOUR,
     ):
         return too_many(request, retry_after=HOUR, petition=petition)
     return None
@@ -99,15 +107,21 @@ def address_form_limits(view):
             return view(request, slug, *args, **kwargs)
         ip = client_ip(request)
         if not AllowListEntry.objects.covers(ip) and over_limit(
-            request, group="address-form-ip", value=ip_key(ip),
-            limit=settings.ADDRESS_FORM_IP_HOURLY_LIMIT, seconds=HOUR,
+            request,
+            group="address-form-ip",
+            value=ip_key(ip),
+            limit=settings.ADDRESS_FORM_IP_HOURLY_LIMIT,
+            seconds=HOUR,
         ):
             logger.info("Address form rate limit hit per client address")
             return too_many(request, retry_after=HOUR)
         email = canonical_email(request.POST.get("email", ""))[:254]
         if "@" in email and over_limit(
-            request, group=f"address-form-email:{slug}", value=email,
-            limit=settings.ADDRESS_FORM_EMAIL_HOURLY_LIMIT, seconds=HOUR,
+            request,
+            group=f"address-form-email:{slug}",
+            value=email,
+            limit=settings.ADDRESS_FORM_EMAIL_HOURLY_LIMIT,
+            seconds=HOUR,
         ):
             logger.info("Address form rate limit hit per email")
             return too_many(request, retry_after=HOUR)
@@ -152,14 +166,21 @@ def admin_login(request, extra_context=None):
         elif username:
             keys.append(("admin-login-user", username))
         for group, value in keys:
-            if over_limit(request, group=group, value=value, limit=settings.ADMIN_LOGIN_LIMIT, seconds=window):
+            if over_limit(
+                request, group=group, value=value, limit=settings.ADMIN_LOGIN_LIMIT, seconds=window
+            ):
                 logger.warning("Admin sign-in rate limit %s hit", group)
                 return too_many(request, retry_after=window)
     response = admin.site.login(request, extra_context)
     if request.method == "POST" and request.user.is_authenticated and response.status_code == 302:
         response.set_signed_cookie(
-            DEVICE_COOKIE, f"{username}:{secrets.token_urlsafe(16)}", salt=DEVICE_SALT,
-            max_age=DEVICE_MAX_AGE, path="/" + settings.ADMIN_URL,
-            secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            DEVICE_COOKIE,
+            f"{username}:{secrets.token_urlsafe(16)}",
+            salt=DEVICE_SALT,
+            max_age=DEVICE_MAX_AGE,
+            path="/" + settings.ADMIN_URL,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
         )
     return response

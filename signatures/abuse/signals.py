@@ -25,9 +25,7 @@ def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXIES
     if proxies > 0:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         if len(forwarded) >= proxies and _valid_ip(forwarded[-proxies]):
             return forwarded[-proxies]
     return remote if _valid_ip(remote) else "0.0.0.0"
@@ -65,11 +63,23 @@ def ip_hash(ip: str) -> str:
 _BOT = re.compile(r"bot\b|crawl|spider|slurp")
 _USER_AGENT_FAMILIES = [
     ("headless", "Headless"),
-    ("curl/", "curl"), ("wget/", "Wget"), ("python", "Python"), ("go-http-client", "Go"),
-    ("java/", "Java"), ("okhttp", "OkHttp"), ("node", "Node"),
-    ("edg/", "Edge"), ("opr/", "Opera"), ("samsungbrowser", "Samsung Internet"),
-    ("fbav", "Facebook app"), ("instagram", "Instagram app"), ("whatsapp", "WhatsApp"),
-    ("firefox", "Firefox"), ("fxios", "Firefox"), ("crios", "Chrome"), ("chrome", "Chrome"),
+    ("curl/", "curl"),
+    ("wget/", "Wget"),
+    ("python", "Python"),
+    ("go-http-client", "Go"),
+    ("java/", "Java"),
+    ("okhttp", "OkHttp"),
+    ("node", "Node"),
+    ("edg/", "Edge"),
+    ("opr/", "Opera"),
+    ("samsungbrowser", "Samsung Internet"),
+    ("fbav", "Facebook app"),
+    ("instagram", "Instagram app"),
+    ("whatsapp", "WhatsApp"),
+    ("firefox", "Firefox"),
+    ("fxios", "Firefox"),
+    ("crios", "Chrome"),
+    ("chrome", "Chrome"),
     ("safari", "Safari"),
 ]
 

@@ -41,11 +41,13 @@ class InvalidationForm(forms.Form):
     petition = forms.ModelChoiceField(label=_("Petition"), queryset=Petition.objects.all())
     ip_hash = forms.CharField(label=_("IP hash"), max_length=64, required=False)
     email_domain = forms.CharField(label=_("Email domain"), max_length=254, required=False)
-    signed_from = forms.DateTimeField(label=_("Signed from"), required=False,
-                                      help_text=_("In the organizers' time zone: 2026-11-27 14:00"))
+    signed_from = forms.DateTimeField(
+        label=_("Signed from"), required=False, help_text=_("In the organizers' time zone: 2026-11-27 14:00")
+    )
     signed_until = forms.DateTimeField(label=_("Signed before"), required=False)
-    reason = forms.CharField(label=_("Reason"), max_length=250, required=False,
-                             help_text=_("Written on every signature struck."))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=250, required=False, help_text=_("Written on every signature struck.")
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -62,8 +64,15 @@ class InvalidationForm(forms.Form):
 
 @admin.register(InvalidationBatch)
 class InvalidationBatchAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "state", "previewed_count", "struck_count", "restored_count",
-                    "created_by", "created_at"]
+    list_display = [
+        "__str__",
+        "state",
+        "previewed_count",
+        "struck_count",
+        "restored_count",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["state", "petition"]
     actions = ["undo"]
     readonly_fields = [f.name for f in InvalidationBatch._meta.fields]
@@ -77,8 +86,11 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("activity/", self.admin_site.admin_view(self.activity_view),
-                 name="signatures_invalidationbatch_activity"),
+            path(
+                "activity/",
+                self.admin_site.admin_view(self.activity_view),
+                name="signatures_invalidationbatch_activity",
+            ),
             *super().get_urls(),
         ]
 
@@ -93,16 +105,25 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
             if request.method == "POST" and "confirm" in request.POST:
                 try:
                     batch = invalidation.invalidation_create(
-                        petition=form.cleaned_data["petition"], by=request.user,
-                        reason=form.cleaned_data["reason"], previewed_count=count, **form.criteria(),
+                        petition=form.cleaned_data["petition"],
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                        previewed_count=count,
+                        **form.criteria(),
                     )
                 except ValidationError as error:
                     form.add_error("reason", error)
                 else:
-                    self.message_user(request, ngettext(
-                        "Invalidation #%(id)s queued: %(n)s signature will be struck.",
-                        "Invalidation #%(id)s queued: %(n)s signatures will be struck.", count,
-                    ) % {"id": batch.pk, "n": count}, messages.SUCCESS)
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Invalidation #%(id)s queued: %(n)s signature will be struck.",
+                            "Invalidation #%(id)s queued: %(n)s signatures will be struck.",
+                            count,
+                        )
+                        % {"id": batch.pk, "n": count},
+                        messages.SUCCESS,
+                    )
                     return redirect("admin:signatures_invalidationbatch_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -113,8 +134,9 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/signatures/invalidation_form.html", context)
 
-    @admin.action(description=_("Undo the selected invalidations (restore their signatures)"),
-                  permissions=["add"])
+    @admin.action(
+        description=_("Undo the selected invalidations (restore their signatures)"), permissions=["add"]
+    )
     def undo(self, request, queryset):
         for batch in queryset:
             try:
@@ -140,8 +162,11 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
                 .order_by("-n")[:100]
             )
             rows[field] = [
-                {**group, "disposable": field == "email_domain" and is_disposable(group[field]),
-                 "invalidate_url": _invalidate_url(group, field)}
+                {
+                    **group,
+                    "disposable": field == "email_domain" and is_disposable(group[field]),
+                    "invalidate_url": _invalidate_url(group, field),
+                }
                 for group in groups
             ]
         context = {

@@ -37,6 +37,7 @@ def hide_comments(modeladmin, request, queryset):
 def show_comments(modeladmin, request, queryset):
     changed = services.comments_set_hidden(signatures=queryset, hidden=False)
     modeladmin.message_user(
-        request, ngettext("%d comment shown again.", "%d comments shown again.", changed) % changed,
+        request,
+        ngettext("%d comment shown again.", "%d comments shown again.", changed) % changed,
         messages.SUCCESS,
     )

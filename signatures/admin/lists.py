@@ -99,7 +99,8 @@ class InputFilter(admin.SimpleListFilter):
         # The box submits a plain GET form: every other parameter (filters,
         # search, ordering) rides along as a hidden field, except the page.
         others = {
-            key: values for key, values in changelist.filter_params.items()
+            key: values
+            for key, values in changelist.filter_params.items()
             if key not in (self.parameter_name, PAGE_VAR)
         }
         yield {

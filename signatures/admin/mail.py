@@ -14,7 +14,12 @@ class SignatureMailAdmin(SignerDetailsMixin, admin.ModelAdmin):
     private_fields = PERSONAL_FIELDS | {"last_error"}
 
     list_display = ["signature", "kind", "cause", "created_at", "sent_at", "attempts", "gave_up_at"]
-    list_filter = ["kind", "cause", ("sent_at", admin.EmptyFieldListFilter), ("gave_up_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "cause",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("gave_up_at", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["signature__petition"]
     search_fields = ["signature__email_canonical"]
     show_full_result_count = False

@@ -66,7 +66,8 @@ def record_search(request, queryset) -> None:
     """Record a search by email or ZIP code, with how many signatures it found (up to a cap)."""
     cap = 10_000
     services.signer_details_viewed(
-        user=request.user, what=SignerDetailsView.What.SEARCH,
+        user=request.user,
+        what=SignerDetailsView.What.SEARCH,
         results=queryset.order_by()[:cap].count(),
     )
 

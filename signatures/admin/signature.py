@@ -46,7 +46,10 @@ class ExportForm(forms.Form):
     all_statuses = forms.TypedChoiceField(
         label=_("Signatures"),
         choices=[("", _("Confirmed only")), ("1", _("All statuses (pending, struck and flagged too)"))],
-        coerce=bool, required=False, empty_value=False, widget=forms.RadioSelect,
+        coerce=bool,
+        required=False,
+        empty_value=False,
+        widget=forms.RadioSelect,
     )
     split = forms.ChoiceField(
         label=_("Files"), choices=exports.Split, initial=exports.Split.NONE, widget=forms.RadioSelect
@@ -55,7 +58,9 @@ class ExportForm(forms.Form):
     def __init__(self, *args, may_export_organizer: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_export_organizer:
-            self.fields["kind"].choices = [(SignatureExport.Kind.DELIVERY, SignatureExport.Kind.DELIVERY.label)]
+            self.fields["kind"].choices = [
+                (SignatureExport.Kind.DELIVERY, SignatureExport.Kind.DELIVERY.label)
+            ]
         self.fields["kind"].initial = SignatureExport.Kind.DELIVERY
 
 
@@ -72,13 +77,29 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     list_display = [
-        "name", "status", "city", "region", "district_or_split", "country_code", "source", "created_at",
+        "name",
+        "status",
+        "city",
+        "region",
+        "district_or_split",
+        "country_code",
+        "source",
+        "created_at",
         "petition_slug",
     ]
     list_filter = [
-        "petition", "status", StateFilter, DistrictFilter, CountryFilter,
-        ("created_at", admin.DateFieldListFilter), "public", "opt_in", LanguageFilter, SourceFilter,
-        CommentModerationFilter, "email_disposable",
+        "petition",
+        "status",
+        StateFilter,
+        DistrictFilter,
+        CountryFilter,
+        ("created_at", admin.DateFieldListFilter),
+        "public",
+        "opt_in",
+        LanguageFilter,
+        SourceFilter,
+        CommentModerationFilter,
+        "email_disposable",
     ]
     search_fields = ["name", "email_canonical", "postal_code"]
     search_help_text = _(
@@ -96,14 +117,53 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
     # signatures, they do not edit them.
     readonly_fields = [f.name for f in Signature._meta.fields]
     fieldsets = [
-        (_("Signer"), {"fields": ["petition", "name", "email", "email_canonical", "comment", "public", "opt_in", "language", "source"]}),
+        (
+            _("Signer"),
+            {
+                "fields": [
+                    "petition",
+                    "name",
+                    "email",
+                    "email_canonical",
+                    "comment",
+                    "public",
+                    "opt_in",
+                    "language",
+                    "source",
+                ]
+            },
+        ),
         (_("Place"), {"fields": ["postal_code", "city", "region", "country", "district", "district_split"]}),
-        (_("Status"), {"fields": ["status", "created_at", "confirmed_at", "status_changed_at", "status_changed_by", "status_reason"]}),
-        (_("Abuse signals"), {"fields": ["ip_hash", "user_agent_family", "fill_seconds", "email_domain"], "classes": ["collapse"]}),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "created_at",
+                    "confirmed_at",
+                    "status_changed_at",
+                    "status_changed_by",
+                    "status_reason",
+                ]
+            },
+        ),
+        (
+            _("Abuse signals"),
+            {
+                "fields": ["ip_hash", "user_agent_family", "fill_seconds", "email_domain"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
     actions = [
-        "strike_selected", "restore_selected", "resend_confirmation", "confirm_by_hand",
-        hide_comments, show_comments, "export_delivery", "export_organizer",
+        "strike_selected",
+        "restore_selected",
+        "resend_confirmation",
+        "confirm_by_hand",
+        hide_comments,
+        show_comments,
+        "export_delivery",
+        "export_organizer",
     ]
 
     def has_add_permission(self, request):
@@ -190,17 +250,25 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/signatures/signature/status_reason.html", context)
 
-    @admin.action(description=_("Strike selected signatures (take them out of the count)"), permissions=["change"])
+    @admin.action(
+        description=_("Strike selected signatures (take them out of the count)"), permissions=["change"]
+    )
     def strike_selected(self, request, queryset):
         return self._with_reason(
-            request, queryset, service=services.signature_strike, title=_("Strike signatures"),
+            request,
+            queryset,
+            service=services.signature_strike,
+            title=_("Strike signatures"),
             done=lambda n: ngettext("Struck %(n)d signature.", "Struck %(n)d signatures.", n) % {"n": n},
         )
 
     @admin.action(description=_("Restore selected struck or flagged signatures"), permissions=["change"])
     def restore_selected(self, request, queryset):
         return self._with_reason(
-            request, queryset, service=services.signature_restore, title=_("Restore signatures"),
+            request,
+            queryset,
+            service=services.signature_restore,
+            title=_("Restore signatures"),
             done=lambda n: ngettext("Restored %(n)d signature.", "Restored %(n)d signatures.", n) % {"n": n},
         )
 
@@ -208,39 +276,62 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
     def confirm_by_hand(self, request, queryset):
         """For signers whose email never arrives and who write in: confirmed with who and why."""
         return self._with_reason(
-            request, queryset, service=services.signature_confirm, title=_("Confirm signatures by hand"),
+            request,
+            queryset,
+            service=services.signature_confirm,
+            title=_("Confirm signatures by hand"),
             label=_("Why are you confirming by hand?"),
-            done=lambda n: ngettext("%(n)d signature confirmed.", "%(n)d signatures confirmed.", n) % {"n": n},
+            done=lambda n: (
+                ngettext("%(n)d signature confirmed.", "%(n)d signatures confirmed.", n) % {"n": n}
+            ),
         )
 
     @admin.action(description=_("Resend the confirmation email"), permissions=["change"])
     def resend_confirmation(self, request, queryset):
         sent = sum(services.signature_resend_confirmation(signature=s) for s in queryset)
-        self.message_user(request, ngettext(
-            "Confirmation email queued for %(sent)d signature.",
-            "Confirmation email queued for %(sent)d signatures.", sent,
-        ) % {"sent": sent})
+        self.message_user(
+            request,
+            ngettext(
+                "Confirmation email queued for %(sent)d signature.",
+                "Confirmation email queued for %(sent)d signatures.",
+                sent,
+            )
+            % {"sent": sent},
+        )
         if skipped := len(queryset) - sent:
-            self.message_user(request, ngettext(
-                "%(skipped)d skipped: not pending, or already sent the most emails allowed today.",
-                "%(skipped)d skipped: not pending, or already sent the most emails allowed today.", skipped,
-            ) % {"skipped": skipped}, messages.WARNING)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(skipped)d skipped: not pending, or already sent the most emails allowed today.",
+                    "%(skipped)d skipped: not pending, or already sent the most emails allowed today.",
+                    skipped,
+                )
+                % {"skipped": skipped},
+                messages.WARNING,
+            )
 
     # Exports: the selected confirmed signatures from an action, any petition
     # with options from the export page. Both are recorded (SignatureExport).
 
     def _export_selection(self, request, queryset, kind):
         petition_ids = list(queryset.order_by().values_list("petition", flat=True).distinct()[:2])
-        return stream(exports.export_start(
-            queryset=queryset, kind=kind, all_statuses=False, split=exports.Split.NONE,
-            user=request.user, via=SignatureExport.Via.ADMIN,
-            petition=Petition.objects.get(pk=petition_ids[0]) if len(petition_ids) == 1 else None,
-            filters={
-                "changelist": request.GET.urlencode(),
-                "selection": "all matching" if request.POST.get("select_across") == "1"
-                else len(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)),
-            },
-        ))
+        return stream(
+            exports.export_start(
+                queryset=queryset,
+                kind=kind,
+                all_statuses=False,
+                split=exports.Split.NONE,
+                user=request.user,
+                via=SignatureExport.Via.ADMIN,
+                petition=Petition.objects.get(pk=petition_ids[0]) if len(petition_ids) == 1 else None,
+                filters={
+                    "changelist": request.GET.urlencode(),
+                    "selection": "all matching"
+                    if request.POST.get("select_across") == "1"
+                    else len(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)),
+                },
+            )
+        )
 
     @admin.action(description=_("Export selected confirmed signatures: delivery CSV"), permissions=["view"])
     def export_delivery(self, request, queryset):
@@ -272,13 +363,17 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
         )
         if form.is_valid():
             petition = form.cleaned_data["petition"]
-            return stream(exports.export_start(
-                queryset=Signature.objects.filter(petition=petition),
-                kind=form.cleaned_data["kind"],
-                all_statuses=form.cleaned_data["all_statuses"],
-                split=form.cleaned_data["split"],
-                user=request.user, via=SignatureExport.Via.ADMIN, petition=petition,
-            ))
+            return stream(
+                exports.export_start(
+                    queryset=Signature.objects.filter(petition=petition),
+                    kind=form.cleaned_data["kind"],
+                    all_statuses=form.cleaned_data["all_statuses"],
+                    split=form.cleaned_data["split"],
+                    user=request.user,
+                    via=SignatureExport.Via.ADMIN,
+                    petition=petition,
+                )
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Export signers"),
@@ -286,7 +381,9 @@ class SignatureAdmin(SignerDetailsMixin, admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(
-            request, "admin/signatures/signature/export.html", context,
+            request,
+            "admin/signatures/signature/export.html",
+            context,
             status=400 if form.is_bound else 200,
         )
 

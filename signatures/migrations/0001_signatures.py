@@ -8,274 +8,666 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
-import signatures.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import signatures.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('petition', '0001_petition'),
+        ("petition", "0001_petition"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AllowListEntry',
+            name="AllowListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(help_text='One address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/48).', max_length=50, validators=[signatures.validators.validate_ip_network], verbose_name='IP address or network')),
-                ('expires_at', models.DateTimeField(help_text='Keep it short: the end of the event.', verbose_name='expires')),
-                ('note', models.CharField(help_text='Which event, who asked.', max_length=200, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "network",
+                    models.CharField(
+                        help_text="One address (203.0.113.7) or a network (203.0.113.0/24, 2001:db8::/48).",
+                        max_length=50,
+                        validators=[signatures.validators.validate_ip_network],
+                        verbose_name="IP address or network",
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        help_text="Keep it short: the end of the event.", verbose_name="expires"
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        help_text="Which event, who asked.", max_length=200, verbose_name="note"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'allow-list entry',
-                'verbose_name_plural': 'allow-list entries',
-                'ordering': ['-expires_at'],
+                "verbose_name": "allow-list entry",
+                "verbose_name_plural": "allow-list entries",
+                "ordering": ["-expires_at"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('email', models.EmailField(max_length=254, verbose_name='email')),
-                ('email_canonical', models.CharField(max_length=254, verbose_name='canonical email')),
-                ('postal_code', models.CharField(max_length=12, verbose_name='ZIP/postal code')),
-                ('country', django_countries.fields.CountryField(default='US', max_length=2, verbose_name='country')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='city')),
-                ('region', models.CharField(blank=True, help_text='US state code.', max_length=2, verbose_name='state')),
-                ('district', models.CharField(blank=True, help_text='Like TX-23; empty when unknown or when the ZIP spans districts.', max_length=8, verbose_name='congressional district')),
-                ('district_split', models.BooleanField(default=False, verbose_name='ZIP spans several districts')),
-                ('comment', models.TextField(blank=True, max_length=1000, verbose_name='comment')),
-                ('public', models.BooleanField(default=False, verbose_name='show name and comment publicly')),
-                ('comment_hidden', models.BooleanField(default=False, help_text='Hidden by an organizer: the name still shows, the comment does not.', verbose_name='comment hidden')),
-                ('opt_in', models.BooleanField(default=False, verbose_name='keep me updated')),
-                ('language', models.CharField(default='en', max_length=8, verbose_name='language')),
-                ('source', models.CharField(blank=True, help_text='The ?src= code.', max_length=64, verbose_name='source')),
-                ('status', models.CharField(choices=[('pending', 'Pending confirmation'), ('confirmed', 'Confirmed'), ('struck', 'Struck'), ('flagged', 'Flagged')], default='pending', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='signed')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed')),
-                ('status_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for the last status change')),
-                ('ip_hash', models.CharField(blank=True, max_length=64, verbose_name='IP hash')),
-                ('user_agent_family', models.CharField(blank=True, max_length=40, verbose_name='browser')),
-                ('fill_seconds', models.PositiveIntegerField(blank=True, null=True, verbose_name='seconds to fill the form')),
-                ('email_domain', models.CharField(blank=True, max_length=254, verbose_name='email domain')),
-                ('email_disposable', models.BooleanField(default=False, help_text='The domain is on the maintained list of throwaway-address providers.', verbose_name='disposable email domain')),
-                ('anonymised_at', models.DateTimeField(blank=True, null=True, verbose_name='anonymised')),
-                ('petition', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='petition.petition', verbose_name='petition')),
-                ('status_changed_by', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='status changed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("email", models.EmailField(max_length=254, verbose_name="email")),
+                ("email_canonical", models.CharField(max_length=254, verbose_name="canonical email")),
+                ("postal_code", models.CharField(max_length=12, verbose_name="ZIP/postal code")),
+                (
+                    "country",
+                    django_countries.fields.CountryField(default="US", max_length=2, verbose_name="country"),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="city")),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True, help_text="US state code.", max_length=2, verbose_name="state"
+                    ),
+                ),
+                (
+                    "district",
+                    models.CharField(
+                        blank=True,
+                        help_text="Like TX-23; empty when unknown or when the ZIP spans districts.",
+                        max_length=8,
+                        verbose_name="congressional district",
+                    ),
+                ),
+                (
+                    "district_split",
+                    models.BooleanField(default=False, verbose_name="ZIP spans several districts"),
+                ),
+                ("comment", models.TextField(blank=True, max_length=1000, verbose_name="comment")),
+                ("public", models.BooleanField(default=False, verbose_name="show name and comment publicly")),
+                (
+                    "comment_hidden",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Hidden by an organizer: the name still shows, the comment does not.",
+                        verbose_name="comment hidden",
+                    ),
+                ),
+                ("opt_in", models.BooleanField(default=False, verbose_name="keep me updated")),
+                ("language", models.CharField(default="en", max_length=8, verbose_name="language")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="The ?src= code.", max_length=64, verbose_name="source"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("struck", "Struck"),
+                            ("flagged", "Flagged"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="signed")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed")),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status changed"),
+                ),
+                (
+                    "status_reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="reason for the last status change"
+                    ),
+                ),
+                ("ip_hash", models.CharField(blank=True, max_length=64, verbose_name="IP hash")),
+                ("user_agent_family", models.CharField(blank=True, max_length=40, verbose_name="browser")),
+                (
+                    "fill_seconds",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="seconds to fill the form"
+                    ),
+                ),
+                ("email_domain", models.CharField(blank=True, max_length=254, verbose_name="email domain")),
+                (
+                    "email_disposable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The domain is on the maintained list of throwaway-address providers.",
+                        verbose_name="disposable email domain",
+                    ),
+                ),
+                ("anonymised_at", models.DateTimeField(blank=True, null=True, verbose_name="anonymised")),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
+                (
+                    "status_changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="status changed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'ordering': ['-created_at'],
-                'permissions': [('view_signer_details', "Can see signers' email addresses, ZIP codes and private comments")],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "ordering": ["-created_at"],
+                "permissions": [
+                    (
+                        "view_signer_details",
+                        "Can see signers' email addresses, ZIP codes and private comments",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InvalidationBatch',
+            name="InvalidationBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ip_hash', models.CharField(blank=True, max_length=64, verbose_name='IP hash')),
-                ('email_domain', models.CharField(blank=True, max_length=254, verbose_name='email domain')),
-                ('signed_from', models.DateTimeField(blank=True, null=True, verbose_name='signed from')),
-                ('signed_until', models.DateTimeField(blank=True, null=True, verbose_name='signed until')),
-                ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('done', 'Done'), ('undoing', 'Being undone'), ('undone', 'Undone')], default='queued', max_length=10, verbose_name='state')),
-                ('previewed_count', models.PositiveIntegerField(verbose_name='matching when previewed')),
-                ('struck_count', models.PositiveIntegerField(default=0, verbose_name='struck')),
-                ('restored_count', models.PositiveIntegerField(default=0, verbose_name='restored')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='petition.petition', verbose_name='petition')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='undone by')),
-                ('signatures', models.ManyToManyField(blank=True, related_name='invalidation_batches', to='signatures.signature', verbose_name='signatures struck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ip_hash", models.CharField(blank=True, max_length=64, verbose_name="IP hash")),
+                ("email_domain", models.CharField(blank=True, max_length=254, verbose_name="email domain")),
+                ("signed_from", models.DateTimeField(blank=True, null=True, verbose_name="signed from")),
+                ("signed_until", models.DateTimeField(blank=True, null=True, verbose_name="signed until")),
+                ("reason", models.CharField(max_length=300, verbose_name="reason")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("done", "Done"),
+                            ("undoing", "Being undone"),
+                            ("undone", "Undone"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("previewed_count", models.PositiveIntegerField(verbose_name="matching when previewed")),
+                ("struck_count", models.PositiveIntegerField(default=0, verbose_name="struck")),
+                ("restored_count", models.PositiveIntegerField(default=0, verbose_name="restored")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="undone by",
+                    ),
+                ),
+                (
+                    "signatures",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="invalidation_batches",
+                        to="signatures.signature",
+                        verbose_name="signatures struck",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invalidation',
-                'verbose_name_plural': 'invalidations',
-                'ordering': ['-created_at'],
+                "verbose_name": "invalidation",
+                "verbose_name_plural": "invalidations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CommentFlag',
+            name="CommentFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visitor_hash', models.CharField(max_length=64, verbose_name='visitor hash')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='flagged')),
-                ('signature', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comment_flags', to='signatures.signature', verbose_name='signature')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visitor_hash", models.CharField(max_length=64, verbose_name="visitor hash")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="flagged")),
+                (
+                    "signature",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comment_flags",
+                        to="signatures.signature",
+                        verbose_name="signature",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment flag',
-                'verbose_name_plural': 'comment flags',
+                "verbose_name": "comment flag",
+                "verbose_name_plural": "comment flags",
             },
         ),
         migrations.CreateModel(
-            name='SignatureExport',
+            name="SignatureExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='exported')),
-                ('actor', models.CharField(max_length=150, verbose_name='by')),
-                ('via', models.CharField(choices=[('admin', 'Admin'), ('command', 'Command line')], max_length=10, verbose_name='via')),
-                ('kind', models.CharField(choices=[('delivery', 'Delivery (for the targets)'), ('organizer', 'Organizer (with emails)')], max_length=10, verbose_name='kind')),
-                ('filters', models.JSONField(default=dict, verbose_name='filters')),
-                ('columns', models.JSONField(default=list, verbose_name='columns')),
-                ('rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows')),
-                ('petition', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='petition.petition', verbose_name='petition')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="exported"),
+                ),
+                ("actor", models.CharField(max_length=150, verbose_name="by")),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[("admin", "Admin"), ("command", "Command line")],
+                        max_length=10,
+                        verbose_name="via",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("delivery", "Delivery (for the targets)"),
+                            ("organizer", "Organizer (with emails)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("filters", models.JSONField(default=dict, verbose_name="filters")),
+                ("columns", models.JSONField(default=list, verbose_name="columns")),
+                ("rows", models.PositiveIntegerField(blank=True, null=True, verbose_name="rows")),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature export',
-                'verbose_name_plural': 'signature exports',
-                'ordering': ['-created_at'],
-                'permissions': [('export_organizer', 'Can export the organizer list of signers (with emails and ZIP codes)')],
+                "verbose_name": "signature export",
+                "verbose_name_plural": "signature exports",
+                "ordering": ["-created_at"],
+                "permissions": [
+                    (
+                        "export_organizer",
+                        "Can export the organizer list of signers (with emails and ZIP codes)",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SignatureMail',
+            name="SignatureMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('confirm', 'Confirm your signature'), ('already_signed', 'You have already signed'), ('withdraw_link', 'Link to remove a signature')], max_length=20, verbose_name='kind')),
-                ('cause', models.CharField(choices=[('signed', 'Signed'), ('signed_again', 'Signed again with the same address'), ('requested', 'Asked for by the signer'), ('organizer', 'Sent by an organizer')], max_length=20, verbose_name='cause')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='queued')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='failed attempts')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='last error')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('gave_up_at', models.DateTimeField(blank=True, null=True, verbose_name='gave up')),
-                ('signature', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mails', to='signatures.signature', verbose_name='signature')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("confirm", "Confirm your signature"),
+                            ("already_signed", "You have already signed"),
+                            ("withdraw_link", "Link to remove a signature"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "cause",
+                    models.CharField(
+                        choices=[
+                            ("signed", "Signed"),
+                            ("signed_again", "Signed again with the same address"),
+                            ("requested", "Asked for by the signer"),
+                            ("organizer", "Sent by an organizer"),
+                        ],
+                        max_length=20,
+                        verbose_name="cause",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="queued")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="next attempt"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts")),
+                ("last_error", models.CharField(blank=True, max_length=300, verbose_name="last error")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("gave_up_at", models.DateTimeField(blank=True, null=True, verbose_name="gave up")),
+                (
+                    "signature",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mails",
+                        to="signatures.signature",
+                        verbose_name="signature",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature email',
-                'verbose_name_plural': 'signature emails',
+                "verbose_name": "signature email",
+                "verbose_name_plural": "signature emails",
             },
         ),
         migrations.CreateModel(
-            name='SignerDetailsView',
+            name="SignerDetailsView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('username', models.CharField(max_length=150, verbose_name='by')),
-                ('what', models.CharField(choices=[('change_page', 'Signature page'), ('search', 'Search by email or ZIP code')], max_length=12, verbose_name='what')),
-                ('signature_id', models.BigIntegerField(blank=True, null=True, verbose_name='signature id')),
-                ('results', models.PositiveIntegerField(blank=True, null=True, verbose_name='results')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                ("username", models.CharField(max_length=150, verbose_name="by")),
+                (
+                    "what",
+                    models.CharField(
+                        choices=[
+                            ("change_page", "Signature page"),
+                            ("search", "Search by email or ZIP code"),
+                        ],
+                        max_length=12,
+                        verbose_name="what",
+                    ),
+                ),
+                ("signature_id", models.BigIntegerField(blank=True, null=True, verbose_name="signature id")),
+                ("results", models.PositiveIntegerField(blank=True, null=True, verbose_name="results")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'look at signer details',
-                'verbose_name_plural': 'looks at signer details',
-                'ordering': ['-created_at'],
+                "verbose_name": "look at signer details",
+                "verbose_name_plural": "looks at signer details",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SignerRequest',
+            name="SignerRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=254, verbose_name='email')),
-                ('email_canonical', models.CharField(max_length=254, verbose_name='canonical email')),
-                ('kind', models.CharField(choices=[('signed', 'Signed: the address is not looked up yet'), ('send_again', 'Asked for the confirmation email again'), ('withdraw_link', 'Asked for a link to remove a signature')], max_length=20, verbose_name='kind')),
-                ('attempt', models.JSONField(blank=True, null=True, verbose_name='signing attempt')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='petition.petition', verbose_name='petition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.CharField(max_length=254, verbose_name="email")),
+                ("email_canonical", models.CharField(max_length=254, verbose_name="canonical email")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signed", "Signed: the address is not looked up yet"),
+                            ("send_again", "Asked for the confirmation email again"),
+                            ("withdraw_link", "Asked for a link to remove a signature"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("attempt", models.JSONField(blank=True, null=True, verbose_name="signing attempt")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signer request',
-                'verbose_name_plural': 'signer requests',
+                "verbose_name": "signer request",
+                "verbose_name_plural": "signer requests",
             },
         ),
         migrations.CreateModel(
-            name='CountShard',
+            name="CountShard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shard', models.PositiveSmallIntegerField()),
-                ('count', models.BigIntegerField(default=0)),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='count_shards', to='petition.petition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shard", models.PositiveSmallIntegerField()),
+                ("count", models.BigIntegerField(default=0)),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="count_shards",
+                        to="petition.petition",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('petition', 'shard'), name='one_row_per_count_shard')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("petition", "shard"), name="one_row_per_count_shard")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['petition', 'status', '-created_at'], name='sig_petition_status_created'),
+            model_name="signature",
+            index=models.Index(
+                fields=["petition", "status", "-created_at"], name="sig_petition_status_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['email_canonical'], name='sig_email_canonical'),
+            model_name="signature",
+            index=models.Index(fields=["email_canonical"], name="sig_email_canonical"),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['petition', 'region'], name='sig_petition_region'),
+            model_name="signature",
+            index=models.Index(fields=["petition", "region"], name="sig_petition_region"),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['ip_hash', 'created_at'], name='sig_ip_hash_created'),
+            model_name="signature",
+            index=models.Index(fields=["ip_hash", "created_at"], name="sig_ip_hash_created"),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['petition', 'country', '-created_at'], name='sig_petition_country_created'),
+            model_name="signature",
+            index=models.Index(
+                fields=["petition", "country", "-created_at"], name="sig_petition_country_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['petition', 'district', '-created_at'], name='sig_petition_district_created'),
+            model_name="signature",
+            index=models.Index(
+                fields=["petition", "district", "-created_at"], name="sig_petition_district_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['petition', 'source', '-created_at'], name='sig_petition_source_created'),
+            model_name="signature",
+            index=models.Index(
+                fields=["petition", "source", "-created_at"], name="sig_petition_source_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['petition', 'language', '-created_at'], name='sig_petition_language_created'),
+            model_name="signature",
+            index=models.Index(
+                fields=["petition", "language", "-created_at"], name="sig_petition_language_created"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['status', '-created_at'], name='sig_status_created'),
+            model_name="signature",
+            index=models.Index(fields=["status", "-created_at"], name="sig_status_created"),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(condition=models.Q(('public', True)), fields=['petition', '-created_at'], name='sig_public_created'),
+            model_name="signature",
+            index=models.Index(
+                condition=models.Q(("public", True)),
+                fields=["petition", "-created_at"],
+                name="sig_public_created",
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(condition=models.Q(('opt_in', True)), fields=['petition', '-created_at'], name='sig_opt_in_created'),
+            model_name="signature",
+            index=models.Index(
+                condition=models.Q(("opt_in", True)),
+                fields=["petition", "-created_at"],
+                name="sig_opt_in_created",
+            ),
         ),
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(fields=['postal_code'], name='sig_postal_code_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="signature",
+            index=models.Index(
+                fields=["postal_code"], name="sig_postal_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('petition', 'email_canonical'), name='one_signature_per_person'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("petition", "email_canonical"), name="one_signature_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'struck', 'flagged'])), name='signature_status_valid'),
+            model_name="signature",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "confirmed", "struck", "flagged"])),
+                name="signature_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.CheckConstraint(condition=models.Q(('confirmed_at__isnull', False), models.Q(('status', 'confirmed'), _negated=True), _connector='OR'), name='confirmed_signature_has_confirmed_at'),
+            model_name="signature",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("confirmed_at__isnull", False),
+                    models.Q(("status", "confirmed"), _negated=True),
+                    _connector="OR",
+                ),
+                name="confirmed_signature_has_confirmed_at",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invalidationbatch',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ip_hash', ''), _negated=True), models.Q(('email_domain', ''), _negated=True), ('signed_from__isnull', False), ('signed_until__isnull', False), _connector='OR'), name='invalidation_has_a_criterion'),
+            model_name="invalidationbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ip_hash", ""), _negated=True),
+                    models.Q(("email_domain", ""), _negated=True),
+                    ("signed_from__isnull", False),
+                    ("signed_until__isnull", False),
+                    _connector="OR",
+                ),
+                name="invalidation_has_a_criterion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commentflag',
-            constraint=models.UniqueConstraint(fields=('signature', 'visitor_hash'), name='one_flag_per_visitor'),
+            model_name="commentflag",
+            constraint=models.UniqueConstraint(
+                fields=("signature", "visitor_hash"), name="one_flag_per_visitor"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signaturemail',
-            index=models.Index(fields=['signature', 'created_at'], name='sigmail_signature_created'),
+            model_name="signaturemail",
+            index=models.Index(fields=["signature", "created_at"], name="sigmail_signature_created"),
         ),
         migrations.AddIndex(
-            model_name='signaturemail',
-            index=models.Index(condition=models.Q(('gave_up_at__isnull', True), ('sent_at__isnull', True)), fields=['next_attempt_at'], name='sigmail_unsent'),
+            model_name="signaturemail",
+            index=models.Index(
+                condition=models.Q(("gave_up_at__isnull", True), ("sent_at__isnull", True)),
+                fields=["next_attempt_at"],
+                name="sigmail_unsent",
+            ),
         ),
     ]

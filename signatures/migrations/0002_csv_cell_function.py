@@ -16,7 +16,6 @@ $$;
 
 
 class Migration(migrations.Migration):
-
     dependencies = [("signatures", "0001_signatures")]
 
     operations = [migrations.RunSQL(CREATE, "DROP FUNCTION csv_cell(text);")]

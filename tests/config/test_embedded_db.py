@@ -31,7 +31,9 @@ def run(command, data_dir, **env):
     """Run command in the checkout as a person would: no DATABASE_URL, this DATA_DIR."""
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
     environment |= {"DATA_DIR": str(data_dir), "REDIS_URL": "", **env}
-    result = subprocess.run(command, cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        command, cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -43,11 +45,19 @@ def test_manage_py_starts_the_embedded_database_and_commands_typed_later_share_i
     run([*manage, "migrate", "--no-input"], own_data_dir)
     assert (own_data_dir / "pg" / "postmaster.pid").exists()
     # The README's first organizer account, typed in another terminal while the site runs.
-    run([*manage, "createsuperuser", "--no-input"], own_data_dir, DJANGO_SUPERUSER_USERNAME="organizer",
-        DJANGO_SUPERUSER_EMAIL="organizer@example.org", DJANGO_SUPERUSER_PASSWORD="a long passphrase")
+    run(
+        [*manage, "createsuperuser", "--no-input"],
+        own_data_dir,
+        DJANGO_SUPERUSER_USERNAME="organizer",
+        DJANGO_SUPERUSER_EMAIL="organizer@example.org",
+        DJANGO_SUPERUSER_PASSWORD="a long passphrase",
+    )
     assert run([*manage, "shell", "--no-imports", "-c", SUPERUSERS], own_data_dir) == "organizer"
 
     # bin/run and bin/test take the URL they export from here: the same database.
     url = run([sys.executable, "-m", "config.embedded_db"], own_data_dir)
     assert url.startswith("postgresql://postgres@") and url.endswith("/petitions")
-    assert run([*manage, "shell", "--no-imports", "-c", SUPERUSERS], own_data_dir, DATABASE_URL=url) == "organizer"
+    assert (
+        run([*manage, "shell", "--no-imports", "-c", SUPERUSERS], own_data_dir, DATABASE_URL=url)
+        == "organizer"
+    )

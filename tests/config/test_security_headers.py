@@ -21,12 +21,17 @@ PRODUCTION = {
 def test_the_deployment_checks_find_nothing_with_production_settings():
     # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for this test process only.
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if k not in ("DEBUG", "SECURE_HSTS_PRELOAD", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env={**env, **PRODUCTION}, capture_output=True, text=True, timeout=120,
+        cwd=BASE_DIR,
+        env={**env, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -79,7 +84,11 @@ def test_the_admin_path_is_configurable_and_its_sign_in_stays_limited():
         "print(reverse('admin:index')); print(resolve(reverse('admin:login')).func.__module__)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=BASE_DIR, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", probe],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "ADMIN_URL": "/backstage-7f3/"},
     )
     assert result.returncode == 0, result.stderr

@@ -156,7 +156,9 @@ CACHE_PROBE = "import django; django.setup(); from ops import cache_store; print
 
 def test_the_log_names_the_redis_the_limits_use_without_its_password():
     result = run_settings(CACHE_PROBE, SECRET_KEY="x" * 50, REDIS_URL="redis://:s3cret@cache.internal:6380/2")
-    assert result.stdout.strip() == "Rate limits and cache: Redis at redis://cache.internal:6380/2", result.stderr
+    assert result.stdout.strip() == "Rate limits and cache: Redis at redis://cache.internal:6380/2", (
+        result.stderr
+    )
     assert "s3cret" not in result.stdout + result.stderr
 
 

@@ -16,8 +16,14 @@ from tests.support.live import collect_static, gunicorn
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PHONE = {
     "viewport": {"width": 375, "height": 812},
@@ -25,7 +31,6 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
-
 
 
 @pytest.fixture(scope="session")

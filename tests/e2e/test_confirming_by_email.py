@@ -152,8 +152,12 @@ def test_suzie_confirms_her_signature_from_the_email_on_her_phone(phone, mailbox
 
 def test_luis_signs_in_spanish_and_confirms_on_spanish_pages(phone, mailbox, make_petition):
     petition = make_petition(
-        title="Keep the library open late", title_es="Que la biblioteca abra hasta tarde",
-        body="Please sign.", body_es="Por favor, firma.", goal=10, requires_confirmation=True,
+        title="Keep the library open late",
+        title_es="Que la biblioteca abra hasta tarde",
+        body="Please sign.",
+        body_es="Por favor, firma.",
+        goal=10,
+        requires_confirmation=True,
     )
     spanish_url = petition_url(petition, "es")
     assert "/es/petitions/" in spanish_url
@@ -229,7 +233,9 @@ def test_suzie_removes_her_signature_with_the_link_in_her_email(phone, mailbox, 
     look_at(inbox, "withdraw-link-used-en")
 
 
-def test_an_old_confirmation_link_explains_itself_and_sends_a_new_one(phone, mailbox, make_petition, monkeypatch):
+def test_an_old_confirmation_link_explains_itself_and_sends_a_new_one(
+    phone, mailbox, make_petition, monkeypatch
+):
     petition = make_petition(goal=10, requires_confirmation=True)
     page = phone()
     page.goto(petition.get_absolute_url())

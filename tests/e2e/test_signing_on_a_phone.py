@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_petition):
     petition = make_petition(
-        title="Fund family case management", goal=10,
-        donate_url="https://donate.example.org/", volunteer_url="https://volunteer.example.org/",
+        title="Fund family case management",
+        goal=10,
+        donate_url="https://donate.example.org/",
+        volunteer_url="https://volunteer.example.org/",
     )
     page = phone()
     page.goto(petition.get_absolute_url() + "?src=wa")
@@ -55,7 +57,9 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
         "href", "https://www.senate.gov/states/TX/intro.htm"
     )
     expect(page.get_by_role("link", name="Donate")).to_have_attribute("href", "https://donate.example.org/")
-    expect(page.get_by_role("link", name="Volunteer")).to_have_attribute("href", "https://volunteer.example.org/")
+    expect(page.get_by_role("link", name="Volunteer")).to_have_attribute(
+        "href", "https://volunteer.example.org/"
+    )
     expect(page.locator("a.share-wa")).to_have_attribute("href", re.compile(r"src%3Dwa"))
     copy_field = page.get_by_label("Or copy the link")
     expect(copy_field).to_have_value(re.compile(r"\?src=link$"))
@@ -81,8 +85,11 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
 
 def test_lucias_spanish_phone_gets_the_spanish_page_she_signs_and_stays_in_spanish(phone, make_petition):
     petition = make_petition(
-        title="Fund family case management", title_es="Financien la gestión de casos familiares",
-        body="Please sign.", body_es="Por favor, firma.", goal=10,
+        title="Fund family case management",
+        title_es="Financien la gestión de casos familiares",
+        body="Please sign.",
+        body_es="Por favor, firma.",
+        goal=10,
     )
     page = phone(locale="es-US")
     # The link she was sent is the English one; her phone asks for Spanish.

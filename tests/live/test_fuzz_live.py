@@ -55,19 +55,41 @@ def test_raw_hostile_requests_through_gunicorn_never_get_a_5xx(make_petition):
         host = server.url.removeprefix("http://")
         origin = f"Host: {host}\r\nOrigin: {server.url}\r\n".encode()
         cases = {
-            "invalid UTF-8 body": post(sign_path, form + b"name=\xff\xfe&email=\xc3\x28@x.org&postal_code=78205",
-                                       "application/x-www-form-urlencoded", cookie, origin),
-            "NUL bytes": post(sign_path, form + b"name=a%00b&email=a%00@x.org&postal_code=%00",
-                              "application/x-www-form-urlencoded", cookie, origin),
+            "invalid UTF-8 body": post(
+                sign_path,
+                form + b"name=\xff\xfe&email=\xc3\x28@x.org&postal_code=78205",
+                "application/x-www-form-urlencoded",
+                cookie,
+                origin,
+            ),
+            "NUL bytes": post(
+                sign_path,
+                form + b"name=a%00b&email=a%00@x.org&postal_code=%00",
+                "application/x-www-form-urlencoded",
+                cookie,
+                origin,
+            ),
             "JSON body": post(sign_path, b'{"name": "x"}', "application/json", cookie, origin),
-            "broken multipart": post(sign_path, b"--zz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx",
-                                     "multipart/form-data; boundary=zz", cookie, origin),
-            "huge body": post(sign_path, form + b"name=" + b"x" * (4 * 1024 * 1024),
-                              "application/x-www-form-urlencoded", cookie, origin),
+            "broken multipart": post(
+                sign_path,
+                b'--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\nx',
+                "multipart/form-data; boundary=zz",
+                cookie,
+                origin,
+            ),
+            "huge body": post(
+                sign_path,
+                form + b"name=" + b"x" * (4 * 1024 * 1024),
+                "application/x-www-form-urlencoded",
+                cookie,
+                origin,
+            ),
             "invalid UTF-8 path": b"GET /petitions/\xff\xfe/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
             "NUL in path": b"GET /petitions/a%00b/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
             "bad host": b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
-            "invalid UTF-8 query": f"GET {petition.get_absolute_url()}?src=\xff HTTP/1.1\r\n".encode("latin-1")
+            "invalid UTF-8 query": f"GET {petition.get_absolute_url()}?src=\xff HTTP/1.1\r\n".encode(
+                "latin-1"
+            )
             + b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n",
             "garbage": b"\x00\x01\x02 nonsense\r\n\r\n",
         }

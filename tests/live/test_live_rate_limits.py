@@ -33,7 +33,12 @@ def test_two_gunicorn_processes_share_one_limit_through_redis(make_petition):
         for n, server in enumerate([one, two, one, two]):
             status, _, _ = Browserless(server.url).sign(
                 petition.get_absolute_url(),
-                {"name": f"Signer {n}", "email": f"s{n}@example.org", "postal_code": "78205", "country": "US"},
+                {
+                    "name": f"Signer {n}",
+                    "email": f"s{n}@example.org",
+                    "postal_code": "78205",
+                    "country": "US",
+                },
             )
             statuses.append(status)
         assert statuses == [302, 302, 302, 429], one.log() + two.log()
@@ -53,13 +58,21 @@ def test_without_redis_every_process_counts_against_one_limit_in_the_database(ma
         for n, server in enumerate([one, two, one, two, one, two]):
             status, _, _ = Browserless(server.url).sign(
                 petition.get_absolute_url(),
-                {"name": f"Signer {n}", "email": f"s{n}@example.org", "postal_code": "78205", "country": "US"},
+                {
+                    "name": f"Signer {n}",
+                    "email": f"s{n}@example.org",
+                    "postal_code": "78205",
+                    "country": "US",
+                },
             )
             statuses.append(status)
         assert statuses == [302, 302, 302, 429, 429, 429], one.log() + two.log()
         for server in (one, two):
-            assert server.log().count(
-                "Rate limits and cache: database cache (table cache) on PostgreSQL, "
-                "shared by every process of this host"
-            ) == 1, server.log()
+            assert (
+                server.log().count(
+                    "Rate limits and cache: database cache (table cache) on PostgreSQL, "
+                    "shared by every process of this host"
+                )
+                == 1
+            ), server.log()
     assert Signature.objects.filter(petition=petition).count() == 3

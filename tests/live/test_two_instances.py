@@ -23,9 +23,7 @@ def shared_redis_env():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_instances_signing_at_once_store_and_count_each_person_once(
-    shared_redis_env, make_petition
-):
+def test_two_instances_signing_at_once_store_and_count_each_person_once(shared_redis_env, make_petition):
     petition = make_petition(goal=100)
     confirming = make_petition(requires_confirmation=True)
     path = petition.get_absolute_url()

@@ -95,13 +95,20 @@ def service_environment(backup_dir, **env) -> dict[str, str]:
     """As the backup service runs it: libpq's variables for the test database, pg_dump on PATH."""
     tools = Path(backup.pg_tool("pg_dump")).parent
     return backup.libpq_environment(settings.DATABASES["default"]) | {
-        "PATH": f"{tools}:{os.environ['PATH']}", "BACKUP_DIR": str(backup_dir), **env,
+        "PATH": f"{tools}:{os.environ['PATH']}",
+        "BACKUP_DIR": str(backup_dir),
+        **env,
     }
 
 
 def nightly_backup(*arguments, backup_dir, **env):
-    return subprocess.run([NIGHTLY_BACKUP, *arguments], env=service_environment(backup_dir, **env),
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [NIGHTLY_BACKUP, *arguments],
+        env=service_environment(backup_dir, **env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -140,13 +147,16 @@ def test_a_failed_nightly_backup_says_so_and_leaves_the_kept_ones(tmp_path):
     assert len(list(tmp_path.iterdir())) == 16  # nothing half-written, nothing deleted
 
 
-@pytest.mark.parametrize(("after", "next_run"), [
-    ("2026-11-30 10:00", "2026-12-01 03:00:00 CST"),
-    ("2026-11-30 02:59", "2026-11-30 03:00:00 CST"),
-    ("2027-03-13 20:00", "2027-03-14 03:00:00 CDT"),  # clocks go forward that night
-    ("2027-03-14 03:00", "2027-03-15 03:00:00 CDT"),
-    ("2027-11-06 23:00", "2027-11-07 03:00:00 CST"),  # and back
-])
+@pytest.mark.parametrize(
+    ("after", "next_run"),
+    [
+        ("2026-11-30 10:00", "2026-12-01 03:00:00 CST"),
+        ("2026-11-30 02:59", "2026-11-30 03:00:00 CST"),
+        ("2027-03-13 20:00", "2027-03-14 03:00:00 CDT"),  # clocks go forward that night
+        ("2027-03-14 03:00", "2027-03-15 03:00:00 CDT"),
+        ("2027-11-06 23:00", "2027-11-07 03:00:00 CST"),  # and back
+    ],
+)
 def test_the_nightly_backup_runs_at_three_in_the_morning_local_time(tmp_path, after, next_run):
     result = nightly_backup("--next", after, backup_dir=tmp_path, TZ="America/Chicago")
     assert result.stdout.strip() == next_run, result.stderr
@@ -155,10 +165,17 @@ def test_the_nightly_backup_runs_at_three_in_the_morning_local_time(tmp_path, af
 def test_the_nightly_backup_waits_for_its_hour_and_stops_when_asked(tmp_path):
     # The service's own command: no argument.
     backup_dir = tmp_path / "backups"
-    with subprocess.Popen([NIGHTLY_BACKUP], env=service_environment(backup_dir, TZ="America/Chicago"),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as service:
+    with subprocess.Popen(
+        [NIGHTLY_BACKUP],
+        env=service_environment(backup_dir, TZ="America/Chicago"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as service:
         first_line = service.stdout.readline()
         service.send_signal(signal.SIGTERM)  # `docker compose stop`
         assert service.wait(timeout=60) == 0, service.stderr.read()
-    assert re.search(rf"backup: nightly at 03:00 \(C[SD]T\) into {backup_dir}, the newest 14 kept$", first_line)
+    assert re.search(
+        rf"backup: nightly at 03:00 \(C[SD]T\) into {backup_dir}, the newest 14 kept$", first_line
+    )
     assert backup_dir.is_dir() and list(backup_dir.iterdir()) == []

@@ -51,8 +51,14 @@ def test_every_file_the_image_copies_is_in_the_repo():
 def planned_installs(*target: str, **env: str) -> list[str]:
     """The install commands `make TARGET` would run from scratch (make's dry run)."""
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
-    planned = subprocess.run(["make", "--dry-run", "--always-make", *target], cwd=BASE_DIR, env=environment,
-                             capture_output=True, text=True, check=True).stdout
+    planned = subprocess.run(
+        ["make", "--dry-run", "--always-make", *target],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [line for line in planned.splitlines() if re.search(r"\bpip (install|sync)\b", line)]
 
 
@@ -64,7 +70,12 @@ def synced(installs: list[str]) -> str:
 def test_every_install_is_the_lock_with_hashes_checked():
     # The image's step (make install) and the two commands of the README.
     assert any(run.startswith("make install") for run in instructions("RUN"))
-    for target, env in [("install", {}), ("run", {}), ("test", {}), ("run", {"DATABASE_URL": "postgresql://x@db/y"})]:
+    for target, env in [
+        ("install", {}),
+        ("run", {}),
+        ("test", {}),
+        ("run", {"DATABASE_URL": "postgresql://x@db/y"}),
+    ]:
         installs = planned_installs(target, **env)
         assert installs
         for install in installs:
@@ -86,7 +97,9 @@ def locked(name: str) -> dict[str, str]:
     entries = re.split(r"\n(?=[a-z])", text.split("\n", 2)[2])
     pins = {}
     for entry in entries:
-        requirement, *hashes = [part.strip(" \\") for part in entry.split("\n") if not part.strip().startswith("#")]
+        requirement, *hashes = [
+            part.strip(" \\") for part in entry.split("\n") if not part.strip().startswith("#")
+        ]
         package, version = requirement.split("==")
         assert hashes and all(h.startswith("--hash=sha256:") for h in hashes if h), entry
         pins[package] = version
@@ -168,7 +181,17 @@ def test_the_images_health_check_passes_on_a_live_site_and_fails_on_a_dead_one()
 
 def test_compose_runs_migrations_once_before_web_worker_and_scheduler():
     services = COMPOSE["services"]
-    assert set(services) == {"db", "redis", "migrate", "web", "worker", "scheduler", "backup", "proxy", "certbot"}
+    assert set(services) == {
+        "db",
+        "redis",
+        "migrate",
+        "web",
+        "worker",
+        "scheduler",
+        "backup",
+        "proxy",
+        "certbot",
+    }
     assert services["migrate"]["restart"] == "no"
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
     for name in ("web", "worker", "scheduler"):
@@ -217,7 +240,9 @@ def test_the_nightly_backup_runs_in_the_db_image_against_the_db():
     environment = backup["environment"]
     assert environment["PGHOST"] == "db"
     assert (environment["PGUSER"], environment["PGDATABASE"], environment["PGPASSWORD"]) == (
-        db["environment"]["POSTGRES_USER"], db["environment"]["POSTGRES_DB"], db["environment"]["POSTGRES_PASSWORD"]
+        db["environment"]["POSTGRES_USER"],
+        db["environment"]["POSTGRES_DB"],
+        db["environment"]["POSTGRES_PASSWORD"],
     )
     assert backup["depends_on"]["db"]["condition"] == "service_healthy"
     assert backup["restart"] == "unless-stopped" and backup["init"] is True
@@ -234,11 +259,15 @@ def test_the_nightly_dumps_go_to_a_volume_of_their_own():
 
 def test_the_nightly_backup_keeps_the_sites_time_zone():
     # 03:00 in TZ, which compose takes from the site's TIME_ZONE, with the same default.
-    name, default = re.fullmatch(r"\$\{(\w+):-(.+)\}", COMPOSE["services"]["backup"]["environment"]["TZ"]).groups()
+    name, default = re.fullmatch(
+        r"\$\{(\w+):-(.+)\}", COMPOSE["services"]["backup"]["environment"]["TZ"]
+    ).groups()
     assert name == "TIME_ZONE"
     probe = "import django; django.setup(); from django.conf import settings; print(settings.TIME_ZONE)"
     env = {k: v for k, v in os.environ.items() if k != "TIME_ZONE"}
-    site = subprocess.run([sys.executable, "-c", probe], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    site = subprocess.run(
+        [sys.executable, "-c", probe], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
     assert site.stdout.strip() == default, site.stderr
 
 
@@ -266,7 +295,11 @@ def documented_variables() -> set[str]:
 @pytest.mark.parametrize("path", ["config/settings.py", "config/gunicorn.py"])
 def test_every_environment_variable_the_site_reads_is_documented(path):
     source = (BASE_DIR / path).read_text()
-    read = set(re.findall(r"""(?:environ(?:\.get)?\(|environ\[|env(?:bool|int|list)\()["']([A-Z][A-Z0-9_]+)""", source))
+    read = set(
+        re.findall(
+            r"""(?:environ(?:\.get)?\(|environ\[|env(?:bool|int|list)\()["']([A-Z][A-Z0-9_]+)""", source
+        )
+    )
     assert read, "the pattern no longer finds how settings read the environment"
     assert read - documented_variables() == set()
 
@@ -286,13 +319,23 @@ def left_out_of_the_image(path: str) -> bool:
     return any(fnmatch.fnmatchcase(prefix, pattern) for pattern in patterns for prefix in prefixes)
 
 
-@pytest.mark.parametrize("path", ["tests/conftest.py", "bench/run.py", "docs/performance.md",
-                                  "certs/live/example.org/privkey.pem", "backups/petitions-2026-11-30.dump"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tests/conftest.py",
+        "bench/run.py",
+        "docs/performance.md",
+        "certs/live/example.org/privkey.pem",
+        "backups/petitions-2026-11-30.dump",
+    ],
+)
 def test_the_suite_the_benchmark_keys_and_dumps_stay_out_of_the_image(path):
     assert left_out_of_the_image(path)
 
 
-@pytest.mark.parametrize("path", ["manage.py", "config/settings.py", "signatures/models.py", "ops/scheduler.py"])
+@pytest.mark.parametrize(
+    "path", ["manage.py", "config/settings.py", "signatures/models.py", "ops/scheduler.py"]
+)
 def test_the_site_goes_into_the_image(path):
     assert not left_out_of_the_image(path)
 

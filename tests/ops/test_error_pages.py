@@ -36,8 +36,8 @@ def test_a_session_lost_to_a_database_outage_gets_the_503_page_not_a_400():
     try:
         try:
             raise OperationalError("server closed the connection unexpectedly")
-        except OperationalError:
-            raise UpdateError
+        except OperationalError as lost:
+            raise UpdateError from lost
     except UpdateError:
         try:
             raise SessionInterrupted("The request's session was deleted")

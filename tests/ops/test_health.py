@@ -32,18 +32,21 @@ def test_readyz_checks_the_database_and_the_cache(client):
 @pytest.mark.django_db
 def test_readyz_is_503_when_the_cache_is_unreachable(client, settings):
     cache.close()
-    settings.CACHES = {**settings.CACHES,
+    settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             # A port nothing listens on: the client raises on connect.
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
-        }
+        },
     }
     response = client.get("/readyz")
     assert response.status_code == 503
     assert json.loads(response.content) == {
-        "status": "unavailable", "database": "ok", "cache": "unavailable",
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "unavailable",
     }
 
 

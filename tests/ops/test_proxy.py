@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.factories import public_comment
 from tests.support import nginx
+from tests.support.factories import public_comment
 from tests.support.live import Browserless, Server, collect_static, free_port, gunicorn
 
 pytestmark = pytest.mark.live
@@ -37,12 +37,15 @@ def proxy(django_db_setup, tmp_path_factory):
         "SITE_URL": f"https://{nginx.DOMAIN}",
         "TRUSTED_PROXIES": nginx.COMPOSE["x-site"]["environment"]["TRUSTED_PROXIES"],
         # Long enough that the second request is surely within s-maxage.
-        "CAMPAIGN_PAGE_MAX_AGE": "60", "COUNT_MAX_AGE": "60",
+        "CAMPAIGN_PAGE_MAX_AGE": "60",
+        "COUNT_MAX_AGE": "60",
     }
     with gunicorn(workers=2, env=env, ready_path="/healthz") as site:
         conf = nginx.install(
-            root, upstream=site.url.removeprefix("http://"),
-            http=f"127.0.0.1:{http_port}", https=f"127.0.0.1:{https_port}",
+            root,
+            upstream=site.url.removeprefix("http://"),
+            http=f"127.0.0.1:{http_port}",
+            https=f"127.0.0.1:{https_port}",
         )
         with nginx.running(conf, root, http_port=http_port):
             yield Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", root, site)

@@ -52,8 +52,15 @@ def test_json_lines_carry_the_request_fields_and_the_traceback():
     try:
         raise ValueError("boom")
     except ValueError:
-        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1,
-                                   "Internal Server Error: %s", ("/x/",), sys.exc_info())
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error: %s",
+            ("/x/",),
+            sys.exc_info(),
+        )
     record.http = {"status": 500}
     RequestIdFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
@@ -70,11 +77,14 @@ def test_what_django_logs_after_the_middleware_carries_the_request_id_too(client
     caplog.handler.addFilter(RequestIdFilter())
     # A 503 from the readiness probe (cache unreachable) is logged by Django's
     # handler once every middleware has returned.
-    settings.CACHES = {**settings.CACHES, "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:9/0",
-        "OPTIONS": {"socket_connect_timeout": 0.5},
-    }}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        },
+    }
     response = client.get("/readyz")
     logging.getLogger("tests").warning("after the request")
     (error,) = [r for r in caplog.records if r.name == "django.request"]

@@ -65,8 +65,12 @@ def test_every_job_runs_logs_its_exit_status_and_a_failing_one_stops_none(make_p
 
 
 def test_a_job_still_running_is_not_started_again(caplog):
-    slow = Job("slow", ("shell", "-c", "import time; time.sleep(3)"),
-               timeout=timedelta(minutes=1), every=timedelta(seconds=1))
+    slow = Job(
+        "slow",
+        ("shell", "-c", "import time; time.sleep(3)"),
+        timeout=timedelta(minutes=1),
+        every=timedelta(seconds=1),
+    )
     start = datetime(2026, 11, 30, 12, 0, tzinfo=CHICAGO)
     scheduler = Scheduler([slow], now=start)
     (first,) = scheduler.start_due(start)
@@ -78,8 +82,12 @@ def test_a_job_still_running_is_not_started_again(caplog):
 def test_a_job_over_its_time_limit_is_killed_with_what_it_started_and_logged(caplog):
     # What it starts stands for a tool a command runs, such as pg_dump under `manage.py backup`.
     marker = "61.2345"
-    hung = Job("hung", ("shell", "-c", f"import subprocess; subprocess.run(['sleep', '{marker}'])"),
-               timeout=timedelta(seconds=10), every=timedelta(minutes=1))
+    hung = Job(
+        "hung",
+        ("shell", "-c", f"import subprocess; subprocess.run(['sleep', '{marker}'])"),
+        timeout=timedelta(seconds=10),
+        every=timedelta(minutes=1),
+    )
     start = datetime(2026, 11, 30, 12, 0, tzinfo=CHICAGO)
     (thread,) = Scheduler([hung], now=start).start_due(start)
     seen, clock = False, time.monotonic()
@@ -101,4 +109,3 @@ def sleeping(marker: str) -> bool:
         except OSError:  # not a process, or it has just ended
             continue
     return False
-

@@ -8,7 +8,9 @@ from signatures.models import Signature
 from tests.support.factories import sign
 
 
-def test_it_shows_public_counted_signers_by_first_name_and_last_initial_only(client, make_petition, signer_data):
+def test_it_shows_public_counted_signers_by_first_name_and_last_initial_only(
+    client, make_petition, signer_data
+):
     petition = make_petition()
     services.signature_create(petition=petition, **signer_data(comment="Por las familias."), public=True)
     services.signature_create(
@@ -39,7 +41,9 @@ def test_recent_signers_come_ten_to_a_page(client, make_petition, signer_data):
     petition = make_petition()
     for n in range(12):
         services.signature_create(
-            petition=petition, **signer_data(name=f"Signer{n:02} Last", email=f"s{n}@example.org"), public=True
+            petition=petition,
+            **signer_data(name=f"Signer{n:02} Last", email=f"s{n}@example.org"),
+            public=True,
         )
     first = client.get(petition.get_absolute_url()).content.decode()
     assert "Signer11 L." in first and "Signer02 L." in first and "Signer01 L." not in first
@@ -111,10 +115,16 @@ def public_box_label(html: str) -> str:
     return " ".join(label.split())
 
 
-@pytest.mark.parametrize("language, shown", [
-    ("en", ["first name", "last initial", "city", "state", "comment", "on this page"]),
-    ("es", ["nombre de pila", "inicial de mi apellido", "ciudad", "estado", "comentario", "en esta página"]),
-])
+@pytest.mark.parametrize(
+    "language, shown",
+    [
+        ("en", ["first name", "last initial", "city", "state", "comment", "on this page"]),
+        (
+            "es",
+            ["nombre de pila", "inicial de mi apellido", "ciudad", "estado", "comentario", "en esta página"],
+        ),
+    ],
+)
 def test_the_public_box_names_everything_the_wall_shows(client, petition, language, shown):
     with translation.override(language):
         url = petition.get_absolute_url()
@@ -138,5 +148,17 @@ def test_the_wall_shows_no_more_than_the_box_promises(client, petition, signer_d
     assert "<strong>María G.</strong>" in html and "San Antonio, TX" in html and "Por las familias." in html
     # Outside the US the ZIP gives no city or state: first name and last initial only.
     assert "<strong>Ana T.</strong></p>" in html
-    for private in ["José", "Pérez", "Gómez", "Lucía", "Torres", "78205", "06600", "maria@", "ana@", "Mexico", "MX"]:
+    for private in [
+        "José",
+        "Pérez",
+        "Gómez",
+        "Lucía",
+        "Torres",
+        "78205",
+        "06600",
+        "maria@",
+        "ana@",
+        "Mexico",
+        "MX",
+    ]:
         assert private not in html, private

@@ -28,4 +28,6 @@ def test_an_unknown_petition_is_404(client, db):
 
 def test_it_may_be_cached_for_a_few_seconds_by_anyone(client, petition):
     response = client.get(reverse("petition:count_json", args=[petition.slug]))
-    assert response["Cache-Control"] == f"public, max-age=0, s-maxage={settings.COUNT_MAX_AGE}, must-revalidate"
+    assert (
+        response["Cache-Control"] == f"public, max-age=0, s-maxage={settings.COUNT_MAX_AGE}, must-revalidate"
+    )

@@ -27,8 +27,9 @@ def assert_inert(html: str):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_hostile_petition_text_is_escaped_on_the_campaign_page(client, make_petition, payload):
-    petition = make_petition(title=f"T {payload}", targets=f"Target {payload}", summary=payload,
-                             body=f"Body {payload}")
+    petition = make_petition(
+        title=f"T {payload}", targets=f"Target {payload}", summary=payload, body=f"Body {payload}"
+    )
     html = client.get(petition.get_absolute_url()).content.decode()
     assert_inert(html)
     assert "&lt;" in html or "&#x27;" in html or "&quot;" in html
@@ -38,10 +39,10 @@ def test_hostile_petition_text_is_escaped_on_the_campaign_page(client, make_peti
     "markdown_text",
     [
         "[click](javascript:alert(1))",
-        "<a href=\"javascript:alert(1)\">x</a>",
-        "<iframe src=\"https://evil.example\"></iframe>",
-        "<p onclick=\"alert(1)\">hi</p>",
-        "![x](x \"onerror=alert(1)\")<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">x</a>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<p onclick="alert(1)">hi</p>',
+        '![x](x "onerror=alert(1)")<img src=x onerror=alert(1)>',
         "<style>body{display:none}</style>",
     ],
 )
@@ -59,7 +60,13 @@ def test_markdown_links_get_noopener(client):
 def test_hostile_names_and_comments_are_escaped_in_the_form_and_in_admin(client, petition, payload):
     response = client.post(
         reverse("petition:sign", args=[petition.slug]),
-        {"name": payload, "email": "not-an-email", "postal_code": "78205", "country": "US", "comment": payload},
+        {
+            "name": payload,
+            "email": "not-an-email",
+            "postal_code": "78205",
+            "country": "US",
+            "comment": payload,
+        },
     )
     assert response.status_code == 400  # the bad email sends the form back, with the payload in it
     assert_inert(response.content.decode())

@@ -85,7 +85,7 @@ def test_the_page_is_drawn_once_and_read_once_per_window_whatever_the_query_stri
     first, queries, templates = visit(client, url)
     assert queries > 0 and templates > 0
     # A cache-buster, tracking parameters, a share code: served from the copy.
-    for n, query in enumerate(["?cb=1", "?cb=2", "?fbclid=abc&utm_source=x", "?src=wa", "?src=newsletter", ""]):
+    for query in ["?cb=1", "?cb=2", "?fbclid=abc&utm_source=x", "?src=wa", "?src=newsletter", ""]:
         response, queries, templates = visit(client, url + query)
         assert (response.status_code, queries, templates) == (200, 0, 0), query
     # After MICROCACHE_SECONDS the facts are read again, but they are the
@@ -148,7 +148,9 @@ def test_the_etag_follows_the_count_the_petition_the_signers_and_the_language(
         etags.append(client.get(url)["ETag"])
         return etags[-1] != etags[-2]
 
-    signature = services.signature_create(petition=petition, **signer_data(comment="Hello"), public=True).signature
+    signature = services.signature_create(
+        petition=petition, **signer_data(comment="Hello"), public=True
+    ).signature
     assert changed()  # the count and the signers
     services.comments_set_hidden(signatures=[signature], hidden=True)
     assert changed()  # the page of signers
@@ -176,7 +178,9 @@ def test_english_and_spanish_each_have_their_own_copy(client, make_petition):
 def test_a_process_that_took_a_signature_shows_it_at_once(client, petition, signer_data):
     url = reverse("petition:count_json", args=[petition.slug])
     before = client.get(url)
-    response = client.post(reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **signer_data()})
+    response = client.post(
+        reverse("petition:sign", args=[petition.slug]), {**form_fields(petition), **signer_data()}
+    )
     assert response.status_code == 302
     after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
@@ -221,23 +225,29 @@ def test_an_error_page_is_not_cached(client, db):
 FORM = {"name": "Ana Pérez", "email": "ana@example.org", "postal_code": "78205", "country": "US"}
 
 
-@pytest.mark.parametrize("headers", [
-    {"HTTP_SEC_FETCH_SITE": "cross-site"},
-    {"HTTP_SEC_FETCH_SITE": "same-site"},
-    {"HTTP_ORIGIN": "https://evil.example"},
-    {"HTTP_ORIGIN": "null"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
 def test_it_refuses_a_form_posted_from_another_site(client, petition, headers):
     response = client.post(reverse("petition:sign", args=[petition.slug]), FORM, **headers)
     assert response.status_code == 403
     assert not Signature.objects.exists()
 
 
-@pytest.mark.parametrize("headers", [
-    {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
-    {"HTTP_ORIGIN": "http://testserver"},
-    {},  # no browser sent it, so no visitor's browser was made to
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},  # no browser sent it, so no visitor's browser was made to
+    ],
+)
 def test_it_takes_a_form_posted_from_its_own_page_without_a_token(client, petition, headers):
     response = client.post(reverse("petition:sign", args=[petition.slug]), FORM, **headers)
     assert response.status_code == 302
@@ -280,20 +290,25 @@ def public_urls(petition):
     return urls
 
 
-@pytest.mark.parametrize("cookies", [
-    {},
-    {"django_language": "es"},
-    {"django_language": "en"},
-    {"messages": "pending"},
-    {"django_language": "es", "messages": "pending"},
-])
+@pytest.mark.parametrize(
+    "cookies",
+    [
+        {},
+        {"django_language": "es"},
+        {"django_language": "en"},
+        {"messages": "pending"},
+        {"django_language": "es", "messages": "pending"},
+    ],
+)
 def test_no_publicly_cacheable_response_sets_a_cookie(petition, signer_data, cookies):
     public_comment(petition)
     seen_public = 0
     for url in public_urls(petition):
         client = Client()
         for name, value in cookies.items():
-            client.cookies[name] = pending_message_cookie("A note for one visitor") if value == "pending" else value
+            client.cookies[name] = (
+                pending_message_cookie("A note for one visitor") if value == "pending" else value
+            )
         response = client.get(url)
         if "public" in response.get("Cache-Control", ""):
             seen_public += 1
@@ -307,7 +322,10 @@ def test_the_site_never_shows_or_clears_a_visitors_flash_messages(client, petiti
     # of the site reads messages, so none can enter a copy kept for everyone.
     client.cookies["messages"] = pending_message_cookie("A note for one visitor")
     for url in [
-        petition.get_absolute_url(), "/", "/es/", reverse("privacy"),
+        petition.get_absolute_url(),
+        "/",
+        "/es/",
+        reverse("privacy"),
         reverse("signatures:check_email", args=[petition.slug]),
         reverse("signatures:thanks", args=[petition.slug]),
         reverse("signatures:withdraw_request", args=[petition.slug]),
@@ -353,7 +371,9 @@ def reads_the_session(request):
     return HttpResponse(f"hello {request.session.get('name', '')}")
 
 
-@pytest.mark.parametrize("view", [sets_a_cookie, varies_on_cookie, uses_the_csrf_token, renders_messages, reads_the_session])
+@pytest.mark.parametrize(
+    "view", [sets_a_cookie, varies_on_cookie, uses_the_csrf_token, renders_messages, reads_the_session]
+)
 def test_a_per_visitor_response_is_neither_kept_nor_marked_public(caplog, view):
     calls = []
 

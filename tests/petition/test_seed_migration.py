@@ -26,7 +26,7 @@ def test_the_petition_text_is_the_campaign_text_word_for_word(seeded_petition):
     body = seeded_petition.body.removesuffix("\n").split("\n\n")
     _title, _count_line, *text = paragraphs()
     assert len(body) == len(text) == 9
-    for seeded, paragraph in zip(body, text):
+    for seeded, paragraph in zip(body, text, strict=True):
         seeded = seeded.removeprefix("> ")
         assert seeded == paragraph or seeded.startswith(paragraph + " <https://"), paragraph
 

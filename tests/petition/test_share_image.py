@@ -12,8 +12,9 @@ from signatures import services
 @pytest.fixture(autouse=True)
 def own_cache(settings):
     """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
-    settings.CACHES = {**settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "share-image"}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "share-image"},
     }
 
 
@@ -33,7 +34,9 @@ def test_it_draws_a_link_preview_png_that_caches_can_keep(client, make_petition)
     assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
 
 
-def test_it_is_drawn_once_and_served_from_the_cache_until_the_petition_changes(client, make_petition, signer_data):
+def test_it_is_drawn_once_and_served_from_the_cache_until_the_petition_changes(
+    client, make_petition, signer_data
+):
     cache.clear()
     petition = make_petition(title="Save the river")
     first = get_png(client, petition).content

@@ -122,17 +122,20 @@ def follow_every_redirect(client, target):
     return locations
 
 
-@pytest.mark.parametrize("url", [
-    "//evil.example/",
-    "/\\evil.example/",
-    "///evil.example/",
-    "/%2F%2Fevil.example/",
-    "/%2Fevil.example/",
-    "/language/es/?next=/%252F%252Fevil.example/",
-    "/language/es/?next=/%252Fevil.example/",
-    "/language/es/?next=//evil.example/",
-    "/language/es/?next=/%5Cevil.example/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "///evil.example/",
+        "/%2F%2Fevil.example/",
+        "/%2Fevil.example/",
+        "/language/es/?next=/%252F%252Fevil.example/",
+        "/language/es/?next=/%252Fevil.example/",
+        "/language/es/?next=//evil.example/",
+        "/language/es/?next=/%5Cevil.example/",
+    ],
+)
 @pytest.mark.parametrize("chosen", ["es", "en", None])
 def test_no_redirect_ever_leaves_the_site(client, db, url, chosen):
     if chosen:
@@ -207,7 +210,9 @@ def test_a_signature_made_in_spanish_is_stored_as_spanish(client, petition, sign
 
 
 def test_switching_language_from_a_form_with_errors_lands_on_the_campaign_page(client, petition, signer_data):
-    html = client.post(reverse("petition:sign", args=[petition.slug]), signer_data(email="x")).content.decode()
+    html = client.post(
+        reverse("petition:sign", args=[petition.slug]), signer_data(email="x")
+    ).content.decode()
     assert f'/language/es/?next=%2Fpetitions%2F{petition.slug}%2F"' in html
 
 

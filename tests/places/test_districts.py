@@ -20,9 +20,7 @@ HEADER_119 = (
 
 
 def row(congress_geoid, zcta, land=1000, water=0, name="Congressional District"):
-    return (
-        f"1|{congress_geoid}|{name}|5000|0|G5200|N|2|{zcta}|ZCTA5 {zcta}|3000|0|G6350|B5|S|{land}|{water}"
-    )
+    return f"1|{congress_geoid}|{name}|5000|0|G5200|N|2|{zcta}|ZCTA5 {zcta}|3000|0|G6350|B5|S|{land}|{water}"
 
 
 def write_file(tmp_path, rows, header=HEADER_119, name="tab20_cd11920_zcta520_natl.txt"):
@@ -33,8 +31,10 @@ def write_file(tmp_path, rows, header=HEADER_119, name="tab20_cd11920_zcta520_na
 
 SAMPLE = [
     row("4820", "78205"),  # San Antonio: one district
-    row("4820", "78209"), row("4821", "78209"),  # split between TX-20 and TX-21
-    row("4821", "78006", land=0, water=500), row("4823", "78006"),  # touches TX-21 only in water
+    row("4820", "78209"),
+    row("4821", "78209"),  # split between TX-20 and TX-21
+    row("4821", "78006", land=0, water=500),
+    row("4823", "78006"),  # touches TX-21 only in water
     row("0200", "99501"),  # Alaska: at large
     row("48ZZ", "78999"),  # no district defined
     row("4835", "", land=800),  # the district's land outside every ZCTA
@@ -54,9 +54,7 @@ def test_load_districts_reads_the_census_file_and_marks_split_zips(db, tmp_path,
     assert "Loaded 4 ZIP codes (1 of them in more than one district)" in capsys.readouterr().out
 
 
-def test_signatures_get_their_district_at_signing_once_districts_are_loaded(
-    petition, signer_data, tmp_path
-):
+def test_signatures_get_their_district_at_signing_once_districts_are_loaded(petition, signer_data, tmp_path):
     call_command("load_districts", str(write_file(tmp_path, SAMPLE)))
     one = services.signature_create(petition=petition, **signer_data(postal_code="78205")).signature
     split = services.signature_create(

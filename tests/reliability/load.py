@@ -84,21 +84,27 @@ class Load:
             if self.view_page:
                 status, headers, page = browser.get(self.petition_path)
                 self._record(status, "", page, headers)
-            status, headers, page = browser.post(action, {
-                **hidden, "name": f"Signer {n} {i}", "email": email, "postal_code": "78205",
-                "country": "US",
-            })
+            status, headers, page = browser.post(
+                action,
+                {
+                    **hidden,
+                    "name": f"Signer {n} {i}",
+                    "email": email,
+                    "postal_code": "78205",
+                    "country": "US",
+                },
+            )
             self._record(status, email, page, headers)
 
     def _record(self, status, email, page, headers):
         friendly = status < 500 or (
-            status == 503 and FRIENDLY_503 in page and "Traceback" not in page
-            and "Retry-After" in headers
+            status == 503 and FRIENDLY_503 in page and "Traceback" not in page and "Retry-After" in headers
         )
         unexpected = status not in (200, 302) and not (status == 503 and friendly)
         with self._lock:
-            self.outcomes.append(Outcome(time.monotonic(), status, email, friendly,
-                                         page if unexpected else ""))
+            self.outcomes.append(
+                Outcome(time.monotonic(), status, email, friendly, page if unexpected else "")
+            )
 
     def signed(self) -> list[Outcome]:
         """Answers to a signature: 302 means acknowledged (the signer saw the next page)."""

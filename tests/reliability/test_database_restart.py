@@ -43,27 +43,41 @@ def own_postgres():
 
 def manage(url: str, *args: str) -> None:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "restart-test"}
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def query(server, sql: str) -> list[str]:
     """Rows of a query on the test's own server, one string per row."""
     output = server.psql(f"\\pset format unaligned\n\\pset tuples_only on\n\\c petitions\n{sql}")
-    return [line for line in output.splitlines() if line and not line.startswith(("Output format", "Tuples only", "You are now"))]
+    return [
+        line
+        for line in output.splitlines()
+        if line and not line.startswith(("Output format", "Tuples only", "You are now"))
+    ]
 
 
 def test_a_database_restart_mid_load_shows_a_friendly_page_recovers_and_loses_nothing(
     static_files, own_postgres
 ):
     server, url = own_postgres
-    manage(url, "shell", "-c",
-           "from django.core.management import call_command; from petition.models import Petition; "
-           "call_command('migrate', verbosity=0); call_command('createcachetable'); Petition.objects.create(slug='restart', "
-           "title='Restart', body='Sign.', goal=1000, status='open', requires_confirmation=False, "
-           # one address sends all the load: the per-address limits are raised
-           "ip_burst_limit=1000000, ip_hourly_limit=1000000)")
+    manage(
+        url,
+        "shell",
+        "-c",
+        "from django.core.management import call_command; from petition.models import Petition; "
+        "call_command('migrate', verbosity=0); call_command('createcachetable'); Petition.objects.create(slug='restart', "
+        "title='Restart', body='Sign.', goal=1000, status='open', requires_confirmation=False, "
+        # one address sends all the load: the per-address limits are raised
+        "ip_burst_limit=1000000, ip_hourly_limit=1000000)",
+    )
 
     with gunicorn(env={"DATABASE_URL": url, "DB_CONN_MAX_AGE": "60"}) as site:
         with Load(site.url, "/petitions/restart/", threads=4, tag="restart") as load:
@@ -92,7 +106,8 @@ def test_a_database_restart_mid_load_shows_a_friendly_page_recovers_and_loses_no
     # Without Redis the cache is a table of that same database, and is down with it.
     cache = "ok" if os.environ.get("REDIS_URL") else "unavailable"
     assert (ready_status, ready) == (
-        503, f'{{"status": "unavailable", "database": "unavailable", "cache": "{cache}"}}'
+        503,
+        f'{{"status": "unavailable", "database": "unavailable", "cache": "{cache}"}}',
     )
     assert health_status == 200
     signed = load.signed()

@@ -22,9 +22,19 @@ RECOVERY_SECONDS = 5
 
 def start_redis(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
-         "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
     while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout != b"PONG\n":
@@ -47,9 +57,7 @@ def wait_ready(browser: Browserless, seconds: float) -> tuple[int, str]:
     shutil.which("redis-server") is None and not os.environ.get("CI"), reason="needs redis-server"
 )
 @pytest.mark.django_db(transaction=True)
-def test_signing_goes_on_while_redis_is_down_and_readiness_returns_with_it(
-    static_files, make_petition
-):
+def test_signing_goes_on_while_redis_is_down_and_readiness_returns_with_it(static_files, make_petition):
     # All the load comes from one address, as at a signing table: the petition's
     # per-address limits are raised (the per-email limit still runs, on Redis).
     petition = make_petition(goal=1000, ip_burst_limit=1_000_000, ip_hourly_limit=1_000_000)
@@ -59,8 +67,7 @@ def test_signing_goes_on_while_redis_is_down_and_readiness_returns_with_it(
         with gunicorn(env={"REDIS_URL": f"redis://127.0.0.1:{port}/0"}) as site:
             browser = Browserless(site.url)
             assert browser.get("/readyz")[0] == 200
-            with Load(site.url, petition.get_absolute_url(), threads=4, view_page=True,
-                      tag="redis") as load:
+            with Load(site.url, petition.get_absolute_url(), threads=4, view_page=True, tag="redis") as load:
                 time.sleep(1)
                 redis.kill()
                 redis.wait()

@@ -21,9 +21,7 @@ CAPACITY_SECONDS = 5
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_minute_at_70_percent_of_capacity_acknowledges_only_what_it_keeps(
-    static_files, make_petition
-):
+def test_a_minute_at_70_percent_of_capacity_acknowledges_only_what_it_keeps(static_files, make_petition):
     # All the load comes from one address, as at a signing table: the petition's
     # per-address limits are raised (the per-email limit still runs, on Redis).
     petition = make_petition(goal=100_000, ip_burst_limit=1_000_000, ip_hourly_limit=1_000_000)
@@ -37,20 +35,26 @@ def test_a_minute_at_70_percent_of_capacity_acknowledges_only_what_it_keeps(
         capacity = len(probe.acknowledged()) / CAPACITY_SECONDS
         assert capacity > 0 and not probe.errors, (probe.errors, server.log())
 
-        with Load(server.url, path, threads=8, rate=SOAK_LOAD * capacity, view_page=True,
-                  tag="soak") as soak:
+        with Load(server.url, path, threads=8, rate=SOAK_LOAD * capacity, view_page=True, tag="soak") as soak:
             time.sleep(SOAK_SECONDS)
         log = server.log()
 
     sent = len(soak.signed())
-    print(f"capacity {capacity:.0f} signatures/s (page view + post); soak {sent / SOAK_SECONDS:.0f}/s "
-          f"for {SOAK_SECONDS:.0f} s, {sent} signatures, statuses {dict(soak.statuses())}")
+    print(
+        f"capacity {capacity:.0f} signatures/s (page view + post); soak {sent / SOAK_SECONDS:.0f}/s "
+        f"for {SOAK_SECONDS:.0f} s, {sent} signatures, statuses {dict(soak.statuses())}"
+    )
     assert not soak.errors, soak.errors
     assert set(soak.statuses()) == {200, 302}, log[-5000:]
 
     # One JSON line per request, each with its own id, and no addresses of any kind.
-    requests = [entry for line in log.splitlines() if line.startswith("{")
-                for entry in [json.loads(line)] if entry["logger"] == "petitions.request"]
+    requests = [
+        entry
+        for line in log.splitlines()
+        if line.startswith("{")
+        for entry in [json.loads(line)]
+        if entry["logger"] == "petitions.request"
+    ]
     posts = [entry for entry in requests if entry["http"]["method"] == "POST"]
     assert len(posts) == len(probe.signed()) + len(soak.signed())
     assert len({entry["request_id"] for entry in requests}) == len(requests)

@@ -51,8 +51,12 @@ class KillingMailServer:
 def manage(*args, env, wait=True):
     command = [sys.executable, "manage.py", *args]
     if wait:
-        return subprocess.run(command, cwd=live.BASE_DIR, env=env, check=True, capture_output=True, timeout=60)
-    return subprocess.Popen(command, cwd=live.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return subprocess.run(
+            command, cwd=live.BASE_DIR, env=env, check=True, capture_output=True, timeout=60
+        )
+    return subprocess.Popen(
+        command, cwd=live.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 @pytest.mark.django_db(transaction=True)

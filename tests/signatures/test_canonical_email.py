@@ -79,4 +79,3 @@ def test_two_forms_of_one_address_sign_once(client, petition, variants):
         assert response.status_code == 302
     assert Signature.objects.filter(petition=petition).count() == 1
     assert count_for(petition) == 1
-

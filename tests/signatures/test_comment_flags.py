@@ -12,8 +12,9 @@ from tests.support.factories import public_comment
 @pytest.fixture(autouse=True)
 def own_cache(settings):
     """A private local-memory cache: no shared Redis state from other runs, and clearing it is safe."""
-    settings.CACHES = {**settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "comment-flags"}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "comment-flags"},
     }
 
 
@@ -81,7 +82,9 @@ def test_a_report_posted_from_another_site_is_refused(petition):
 
 def test_private_or_uncounted_signatures_cannot_be_flagged(client, make_petition, signer_data):
     petition = make_petition()
-    private = services.signature_create(petition=petition, **signer_data(comment="hi"), public=False).signature
+    private = services.signature_create(
+        petition=petition, **signer_data(comment="hi"), public=False
+    ).signature
     assert client.post(flag_url(private)).status_code == 404
     pending_petition = make_petition(requires_confirmation=True)
     pending = public_comment(pending_petition, confirmed=False)

@@ -86,7 +86,9 @@ def test_the_check_email_page_names_the_address_the_fixes_and_the_link_lifetime(
 
 def test_send_again_from_the_check_email_page_sends_a_new_link(client, petition):
     sign(client, petition)
-    response = client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "maria@example.org"})
+    response = client.post(
+        reverse("signatures:send_again", args=[petition.slug]), {"email": "maria@example.org"}
+    )
     assert response["Location"] == reverse("signatures:check_email", args=[petition.slug]) + "?sent=1"
     assert "a new email is on its way" in client.get(response["Location"]).content.decode()
     run_worker()
@@ -94,7 +96,9 @@ def test_send_again_from_the_check_email_page_sends_a_new_link(client, petition)
 
 
 def test_send_again_for_an_address_that_never_signed_looks_the_same_and_sends_nothing(client, petition):
-    response = client.post(reverse("signatures:send_again", args=[petition.slug]), {"email": "nobody@example.org"})
+    response = client.post(
+        reverse("signatures:send_again", args=[petition.slug]), {"email": "nobody@example.org"}
+    )
     assert response["Location"] == reverse("signatures:check_email", args=[petition.slug]) + "?sent=1"
     assert "a new email is on its way" in client.get(response["Location"]).content.decode()
     run_worker()
@@ -149,7 +153,9 @@ def test_at_most_three_repeat_emails_per_address_per_day(client, petition):
     assert SignatureMail.objects.count() == 4
 
     # A day later the signer can be sent another one.
-    SignatureMail.objects.update(created_at=SignatureMail.objects.get(cause="signed").created_at.replace(year=2020))
+    SignatureMail.objects.update(
+        created_at=SignatureMail.objects.get(cause="signed").created_at.replace(year=2020)
+    )
     sign(Client(), petition)
     run_worker()
     assert len(mail.outbox) == 5
@@ -349,7 +355,9 @@ def test_the_daily_cap_holds_when_many_sign_again_at_the_same_moment(petition, s
     assert len(mail.outbox) == 4
 
 
-def test_a_flagged_signature_gets_its_confirmation_only_once_restored(client, petition, signer_data, django_user_model):
+def test_a_flagged_signature_gets_its_confirmation_only_once_restored(
+    client, petition, signer_data, django_user_model
+):
     signature = services.signature_create(petition=petition, **signer_data(), flagged=True).signature
     run_worker()
     assert mail.outbox == []
@@ -366,9 +374,7 @@ def ask_to_send_again(petition, email):
     return post_from_a_fresh_browser(reverse("signatures:send_again", args=[petition.slug]), {"email": email})
 
 
-def test_send_again_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(
-    client, petition
-):
+def test_send_again_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(client, petition):
     not_signed = ask_to_send_again(petition, "maria@example.org")
     run_worker()
     assert mail.outbox == []
@@ -388,42 +394,66 @@ def test_the_confirmation_page_shows_what_is_stored_and_refuses_a_bad_correction
     confirm = link(mail.outbox[0], "confirm")
     form = client.get(confirm).context["form"]
     assert {field.name: field.value() for field in form} == {
-        "name": "María José Pérez", "postal_code": "10001", "country": "US",
-        "comment": "For the river.", "public": True, "opt_in": False,
+        "name": "María José Pérez",
+        "postal_code": "10001",
+        "country": "US",
+        "comment": "For the river.",
+        "public": True,
+        "opt_in": False,
     }
     page = client.get(confirm).content.decode()
     assert "Check your details: this is what will be counted" in page
     assert 'value="María José Pérez"' in page and "For the river." in page
 
-    response = client.post(confirm, {"name": "", "postal_code": "78205", "country": "US", "comment": "Changed"})
+    response = client.post(
+        confirm, {"name": "", "postal_code": "78205", "country": "US", "comment": "Changed"}
+    )
     assert response.status_code == 400
     assert 'id="id_name_error"' in response.content.decode()
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.PENDING
     assert (signature.name, signature.postal_code, signature.comment, signature.public) == (
-        "María José Pérez", "10001", "For the river.", True
+        "María José Pérez",
+        "10001",
+        "For the river.",
+        True,
     )
     assert count_for(petition) == 0
 
 
 def test_the_owner_who_signs_after_a_stranger_confirms_their_own_choices(client, petition, tmp_path):
     # A stranger signs first with the owner's address, shown publicly, with a comment and their ZIP.
-    sign(Client(), petition, name="Stranger Danger", comment="Stranger's words.", public="on", postal_code="10001")
+    sign(
+        Client(),
+        petition,
+        name="Stranger Danger",
+        comment="Stranger's words.",
+        public="on",
+        postal_code="10001",
+    )
     # The owner signs with their own choices: not public, no comment, their ZIP.
     sign(client, petition, name="Maria Owner", postal_code="78205", opt_in="on")
     run_worker()
     newest = link(mail.outbox[-1], "confirm")
     form = client.get(newest).context["form"]
     assert {field.name: field.value() for field in form} == {
-        "name": "Maria Owner", "postal_code": "78205", "country": "US",
-        "comment": "", "public": False, "opt_in": True,
+        "name": "Maria Owner",
+        "postal_code": "78205",
+        "country": "US",
+        "comment": "",
+        "public": False,
+        "opt_in": True,
     }
     assert press_confirm(client, newest)["Location"] == reverse("signatures:thanks", args=[petition.slug])
 
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.CONFIRMED
     assert (signature.name, signature.postal_code, signature.comment, signature.public, signature.opt_in) == (
-        "Maria Owner", "78205", "", False, True
+        "Maria Owner",
+        "78205",
+        "",
+        False,
+        True,
     )
     assert (signature.city, signature.region) == ("San Antonio", "TX")
     assert count_for(petition) == 1
@@ -437,9 +467,7 @@ def test_the_owner_who_signs_after_a_stranger_confirms_their_own_choices(client,
     assert "Maria Owner" in delivery.read_text()
 
 
-def test_the_owner_corrects_on_the_confirmation_page_what_a_stranger_chose_after_them(
-    client, petition
-):
+def test_the_owner_corrects_on_the_confirmation_page_what_a_stranger_chose_after_them(client, petition):
     sign(client, petition, name="Maria Owner", postal_code="78205")
     sign(Client(), petition, name="Stranger Danger", comment="Stranger's words.", public="on")
     run_worker()
@@ -452,9 +480,16 @@ def test_the_owner_corrects_on_the_confirmation_page_what_a_stranger_chose_after
     assert response["Location"] == reverse("signatures:thanks", args=[petition.slug])
     signature = Signature.objects.get()
     assert (signature.name, signature.postal_code, signature.comment, signature.public) == (
-        "Maria Owner", "10001", "", False
+        "Maria Owner",
+        "10001",
+        "",
+        False,
     )
-    assert (signature.city, signature.region, signature.status) == ("New York", "NY", Signature.Status.CONFIRMED)
+    assert (signature.city, signature.region, signature.status) == (
+        "New York",
+        "NY",
+        Signature.Status.CONFIRMED,
+    )
     assert count_for(petition) == 1
     assert_recount_agrees(petition)
 

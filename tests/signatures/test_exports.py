@@ -16,8 +16,15 @@ from tests.support.factories import make_signature
 
 DELIVERY_HEADER = ["name", "locality", "region", "country", "action_date", "comments"]
 ORGANIZER_HEADER = [
-    *DELIVERY_HEADER, "public", "email", "postal_code", "district", "email_opt_in", "status",
-    "languages_spoken", "referrer_source",
+    *DELIVERY_HEADER,
+    "public",
+    "email",
+    "postal_code",
+    "district",
+    "email_opt_in",
+    "status",
+    "languages_spoken",
+    "referrer_source",
 ]
 EXPORT_URL = reverse("admin:signatures_signature_export")
 
@@ -40,12 +47,23 @@ def campaign(make_petition):
     """Three confirmed signers (one with a public comment, one with a private one) and one pending."""
     petition = make_petition(requires_confirmation=True)
     make_signature(
-        petition, name="Ana Ruiz", email="ana@example.org", postal_code="78205", comment="For my cousins.",
-        public=True, opt_in=True, language="es", source="whatsapp",
+        petition,
+        name="Ana Ruiz",
+        email="ana@example.org",
+        postal_code="78205",
+        comment="For my cousins.",
+        public=True,
+        opt_in=True,
+        language="es",
+        source="whatsapp",
     )
-    make_signature(petition, name="Ben Ode", email="ben@example.org", postal_code="10001", comment="Private note.")
+    make_signature(
+        petition, name="Ben Ode", email="ben@example.org", postal_code="10001", comment="Private note."
+    )
     make_signature(petition, name="Chloé Ng", email="chloe@example.org", postal_code="SW1A 1AA", country="GB")
-    make_signature(petition, confirmed=False, name="Dee Pending", email="dee@example.org", postal_code="99501")
+    make_signature(
+        petition, confirmed=False, name="Dee Pending", email="dee@example.org", postal_code="99501"
+    )
     return petition
 
 
@@ -92,14 +110,70 @@ def test_the_organizer_list_adds_contact_consent_status_language_and_source(orga
     assert response["Content-Disposition"] == f'attachment; filename="{campaign.slug}-organizer-{today}.csv"'
     assert read_csv(download(response)) == [
         ORGANIZER_HEADER,
-        ["Ana Ruiz", "San Antonio", "TX", "US", today, "For my cousins.", "yes", "ana@example.org",
-         "78205", "", "yes", "confirmed", "es", "whatsapp"],
-        ["Ben Ode", "New York", "NY", "US", today, "Private note.", "no", "ben@example.org",
-         "10001", "", "no", "confirmed", "en", ""],
-        ["Chloé Ng", "", "", "GB", today, "", "no", "chloe@example.org",
-         "SW1A 1AA", "", "no", "confirmed", "en", ""],
-        ["Dee Pending", "Anchorage", "AK", "US", today, "", "no", "dee@example.org",
-         "99501", "", "no", "pending", "en", ""],
+        [
+            "Ana Ruiz",
+            "San Antonio",
+            "TX",
+            "US",
+            today,
+            "For my cousins.",
+            "yes",
+            "ana@example.org",
+            "78205",
+            "",
+            "yes",
+            "confirmed",
+            "es",
+            "whatsapp",
+        ],
+        [
+            "Ben Ode",
+            "New York",
+            "NY",
+            "US",
+            today,
+            "Private note.",
+            "no",
+            "ben@example.org",
+            "10001",
+            "",
+            "no",
+            "confirmed",
+            "en",
+            "",
+        ],
+        [
+            "Chloé Ng",
+            "",
+            "",
+            "GB",
+            today,
+            "",
+            "no",
+            "chloe@example.org",
+            "SW1A 1AA",
+            "",
+            "no",
+            "confirmed",
+            "en",
+            "",
+        ],
+        [
+            "Dee Pending",
+            "Anchorage",
+            "AK",
+            "US",
+            today,
+            "",
+            "no",
+            "dee@example.org",
+            "99501",
+            "",
+            "no",
+            "pending",
+            "en",
+            "",
+        ],
     ]
 
 
@@ -129,16 +203,14 @@ def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(
     )
     for kind in ("delivery", "organizer"):
         header, row = read_csv(download(post_export(organizer, petition, kind=kind)))
-        cells = dict(zip(header, row))
+        cells = dict(zip(header, row, strict=True))
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
         if start.strip():
             assert cells["name"] == cells["comments"] == "'" + hostile
     assert cells["referrer_source"] == "'" + hostile
 
 
-def test_a_large_export_streams_rows_from_a_server_side_cursor(
-    organizer, petition, signer_data, monkeypatch
-):
+def test_a_large_export_streams_rows_from_a_server_side_cursor(organizer, petition, signer_data, monkeypatch):
     monkeypatch.setattr(exports, "FLUSH_BYTES", 1)  # a chunk per row, as if each row were large
     for i in range(30):
         services.signature_create(petition=petition, **signer_data(email=f"s{i}@example.org"))
@@ -193,7 +265,8 @@ def test_a_zip_archive_holds_one_file_per_state(organizer, campaign):
     stem = f"{campaign.slug}-delivery-{today}"
     assert archive.namelist() == [f"{stem}-no-state.csv", f"{stem}-NY.csv", f"{stem}-TX.csv"]
     assert read_csv(archive.read(f"{stem}-TX.csv")) == [
-        DELIVERY_HEADER, ["Ana Ruiz", "San Antonio", "TX", "US", today, "For my cousins."],
+        DELIVERY_HEADER,
+        ["Ana Ruiz", "San Antonio", "TX", "US", today, "For my cousins."],
     ]
     assert [row[0] for row in read_csv(archive.read(f"{stem}-no-state.csv"))[1:]] == ["Chloé Ng"]
 
@@ -203,7 +276,9 @@ def test_a_zip_archive_holds_one_file_per_district(organizer, campaign):
     Signature.objects.filter(name="Ben Ode").update(district_split=True)
     archive = zipfile.ZipFile(io.BytesIO(download(post_export(organizer, campaign, split="district"))))
     assert [n.split(f"{timezone.localdate().isoformat()}-")[1] for n in archive.namelist()] == [
-        "no-district.csv", "split-district.csv", "TX-20.csv",
+        "no-district.csv",
+        "split-district.csv",
+        "TX-20.csv",
     ]
 
 

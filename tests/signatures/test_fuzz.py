@@ -17,7 +17,9 @@ from signatures.models import Signature
 from tests.support.factories import form_fields
 
 FUZZ = hypothesis_settings(
-    max_examples=20, deadline=None, derandomize=True,
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -25,14 +27,38 @@ FUZZ = hypothesis_settings(
 any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 hostile_text = st.one_of(
     any_text,
-    st.sampled_from([
-        "\x00", "a\x00b", "<script>alert(1)</script>", "' OR 1=1 --", "%00", "\u202etxt.exe",
-        "\ufeff", "𝕬" * 200, "x" * 1_000_000, "\r\n\r\nX-Injected: 1", "../../etc/passwd",
-        "=cmd|' /C calc'!A0", "@gmail.com", "a@b", "🙂@🙂.com",
-    ]),
+    st.sampled_from(
+        [
+            "\x00",
+            "a\x00b",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "%00",
+            "\u202etxt.exe",
+            "\ufeff",
+            "𝕬" * 200,
+            "x" * 1_000_000,
+            "\r\n\r\nX-Injected: 1",
+            "../../etc/passwd",
+            "=cmd|' /C calc'!A0",
+            "@gmail.com",
+            "a@b",
+            "🙂@🙂.com",
+        ]
+    ),
 )
-field_names = ["name", "email", "postal_code", "country", "comment", "public", "opt_in",
-               "website", "started", "csrfmiddlewaretoken"]
+field_names = [
+    "name",
+    "email",
+    "postal_code",
+    "country",
+    "comment",
+    "public",
+    "opt_in",
+    "website",
+    "started",
+    "csrfmiddlewaretoken",
+]
 form_data = st.dictionaries(st.sampled_from(field_names), hostile_text, max_size=len(field_names))
 
 
@@ -74,11 +100,19 @@ def test_plausible_signatures_with_hostile_names_never_error(roomy_petition, nam
 
 @FUZZ
 @given(
-    content_type=st.sampled_from([
-        "application/json", "text/plain", "multipart/form-data", "multipart/form-data; boundary=",
-        "multipart/form-data; boundary=xyz", "application/x-www-form-urlencoded; charset=utf-16",
-        "application/x-www-form-urlencoded; charset=nonsense", "application/xml", "",
-    ]),
+    content_type=st.sampled_from(
+        [
+            "application/json",
+            "text/plain",
+            "multipart/form-data",
+            "multipart/form-data; boundary=",
+            "multipart/form-data; boundary=xyz",
+            "application/x-www-form-urlencoded; charset=utf-16",
+            "application/x-www-form-urlencoded; charset=nonsense",
+            "application/xml",
+            "",
+        ]
+    ),
     body=st.binary(max_size=2000),
 )
 def test_sign_with_wrong_content_types_and_random_bytes_never_errors(roomy_petition, content_type, body):
@@ -92,7 +126,9 @@ def test_sign_with_wrong_content_types_and_random_bytes_never_errors(roomy_petit
 def test_invalid_utf8_form_bodies_are_refused_cleanly(roomy_petition):
     body = b"name=\xff\xfe\xc3\x28&email=a%40b.org\xed\xa0\x80&postal_code=78205&country=US"
     response = Client().generic(
-        "POST", reverse("petition:sign", args=[roomy_petition.slug]), body,
+        "POST",
+        reverse("petition:sign", args=[roomy_petition.slug]),
+        body,
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 400
@@ -127,10 +163,11 @@ def test_a_cross_site_post_gets_a_403_page_and_stores_nothing(roomy_petition, si
         {"HTTP_ORIGIN": "https://evil.example"},
         {"HTTP_ORIGIN": "null"},
     ]
-    for headers, token in zip(cross_site, ["", "x" * 64, "\x00", "🙂" * 10]):
+    for headers, token in zip(cross_site, ["", "x" * 64, "\x00", "🙂" * 10], strict=True):
         response = client.post(
             reverse("petition:sign", args=[roomy_petition.slug]),
-            {**form_fields(roomy_petition), **signer_data(), "csrfmiddlewaretoken": token}, **headers,
+            {**form_fields(roomy_petition), **signer_data(), "csrfmiddlewaretoken": token},
+            **headers,
         )
         assert response.status_code == 403
         assert "reload the page and send the form again" in response.content.decode()
@@ -143,8 +180,12 @@ slugish = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size
 
 
 @FUZZ
-@given(slug=slugish, suffix=st.sampled_from(["", "count.json", "sign/", "check-email/", "thanks/"]),
-       query=st.dictionaries(any_text, any_text, max_size=3), lang=st.sampled_from(["", "/es", "/fr"]))
+@given(
+    slug=slugish,
+    suffix=st.sampled_from(["", "count.json", "sign/", "check-email/", "thanks/"]),
+    query=st.dictionaries(any_text, any_text, max_size=3),
+    lang=st.sampled_from(["", "/es", "/fr"]),
+)
 def test_any_path_and_query_on_public_pages_never_errors(petition, slug, suffix, query, lang):
     client = Client()
     for target in [slug, petition.slug]:
@@ -166,7 +207,8 @@ def test_hostile_headers_never_error(petition, accept_language, cookie, agent):
     )
     assert_no_server_error(response)
     response = client.post(
-        reverse("petition:sign", args=[petition.slug]), form_fields(petition, name="A"),
+        reverse("petition:sign", args=[petition.slug]),
+        form_fields(petition, name="A"),
         HTTP_USER_AGENT=agent.encode("utf-8", "replace").decode("latin-1"),
         HTTP_X_FORWARDED_FOR=agent.encode("utf-8", "replace").decode("latin-1"),
     )
@@ -179,7 +221,9 @@ def test_language_switch_and_admin_sign_in_never_error(db, data):
     client = Client()
     # The site's switch is a GET link, /language/<code>/?next=..., the code one path segment.
     code = data.get("language", "es").replace("/", "") or "es"
-    assert_no_server_error(client.get(reverse("switch_language", args=[code]), {"next": data.get("next", "/")}))
+    assert_no_server_error(
+        client.get(reverse("switch_language", args=[code]), {"next": data.get("next", "/")})
+    )
     assert_no_server_error(client.post(reverse("admin:login"), data))
 
 

@@ -131,7 +131,11 @@ def test_requeue_sends_mail_whose_task_was_lost_and_only_that(client, petition):
     call_command("requeue_mail", stdout=out)
     assert out.getvalue() == "Queued 1 unsent email(s) and signer request(s).\n"
     run_worker()
-    assert sorted(m.to[0] for m in mail.outbox) == ["lost@example.org", "maria@example.org", "waiting@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "lost@example.org",
+        "maria@example.org",
+        "waiting@example.org",
+    ]
     assert signature_mail.requeue_unsent() == 0
 
 

@@ -26,7 +26,8 @@ def test_it_deletes_only_signatures_pending_longer_than_the_age(make_petition):
     call_command("purge_pending", stdout=out)
     assert "Deleted 1 signature(s) pending for more than 60 days." in out.getvalue()
     assert sorted(Signature.objects.values_list("email", flat=True)) == [
-        "confirmed@example.org", "recent@example.org"
+        "confirmed@example.org",
+        "recent@example.org",
     ]
     assert not SignatureMail.objects.filter(signature_id=old.pk).exists()
     assert count_for(petition) == 1

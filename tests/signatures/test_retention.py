@@ -18,8 +18,14 @@ def sign_some(petition):
     """Three signers with every detail anonymising clears: two in Texas, one in New York."""
     for n, (zip_code, region) in enumerate([("78205", "TX"), ("78206", "TX"), ("10001", "NY")]):
         signature = make_signature(
-            petition, name=f"Person {n}", email=f"P{n}@Example.org", postal_code=zip_code,
-            comment="Private words", public=True, ip_hash="a" * 64, user_agent_family="Chrome",
+            petition,
+            name=f"Person {n}",
+            email=f"P{n}@Example.org",
+            postal_code=zip_code,
+            comment="Private words",
+            public=True,
+            ip_hash="a" * 64,
+            user_agent_family="Chrome",
             fill_seconds=30,
         )
         Signature.objects.filter(pk=signature.pk).update(region=region, city="Somewhere")
@@ -35,8 +41,11 @@ def close(petition, days_ago):
 
 def per_state(petition):
     return dict(
-        Signature.objects.filter(petition=petition).counted()
-        .values_list("region").annotate(n=Count("pk")).values_list("region", "n")
+        Signature.objects.filter(petition=petition)
+        .counted()
+        .values_list("region")
+        .annotate(n=Count("pk"))
+        .values_list("region", "n")
     )
 
 

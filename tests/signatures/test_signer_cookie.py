@@ -19,7 +19,9 @@ def test_signing_leaves_a_signed_httponly_cookie_of_a_day_with_the_address_and_s
 ):
     settings.SESSION_COOKIE_SECURE = True
     petition = make_petition(requires_confirmation=True)
-    response = client.post(reverse("petition:sign", args=[petition.slug]), form_fields(petition, **signer_data()))
+    response = client.post(
+        reverse("petition:sign", args=[petition.slug]), form_fields(petition, **signer_data())
+    )
     cookie = response.cookies[SIGNER_COOKIE]
     assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
     assert cookie["max-age"] == SIGNER_COOKIE_SECONDS == 24 * 3600

@@ -39,9 +39,7 @@ def test_a_valid_signature_is_stored_and_counted_then_redirects(client, petition
     assert "1 has signed. Let’s get to 100!" in page
 
 
-def test_a_petition_that_requires_confirmation_stores_pending_and_does_not_count(
-    client, make_petition
-):
+def test_a_petition_that_requires_confirmation_stores_pending_and_does_not_count(client, make_petition):
     petition = make_petition(requires_confirmation=True)
     response = sign(client, petition)
     assert response["Location"] == reverse("signatures:check_email", args=[petition.slug])
@@ -90,7 +88,9 @@ def test_signing_another_petition_is_not_a_duplicate(client, make_petition):
     assert count_for(one) == count_for(two) == 1
 
 
-PHISHING_NAME = "Friend. URGENT: your signature is on a public ICE list, remove it at http://evil.example/remove"
+PHISHING_NAME = (
+    "Friend. URGENT: your signature is on a public ICE list, remove it at http://evil.example/remove"
+)
 BAD_INPUT = [
     ({"name": ""}, "name", "This field is required."),
     ({"name": "x" * 201}, "name", "at most 200 characters"),
@@ -138,7 +138,9 @@ def test_bad_input_re_renders_the_form_with_a_message_by_the_field(
     assert count_for(petition) == 0
 
 
-@pytest.mark.parametrize("name", ["José", "Nguyễn Văn A", "李小龍", "محمد", "O'Brien-Smith", "Zoë d’Arc", "Ō"])
+@pytest.mark.parametrize(
+    "name", ["José", "Nguyễn Văn A", "李小龍", "محمد", "O'Brien-Smith", "Zoë d’Arc", "Ō"]
+)
 def test_names_in_any_script_are_accepted(client, petition, name):
     assert sign(client, petition, name=name).status_code == 302
     assert Signature.objects.get().name == name
@@ -202,9 +204,9 @@ def test_the_next_page_follows_the_language_and_the_script_prefix(client, petiti
         url_es = reverse("petition:sign", args=[petition.slug])
     english = client.post(url, {**form_fields(petition), **signer_data(email="a@example.org")})
     assert english["Location"] == f"/petitions/{petition.slug}/thanks/"
-    assert client.post(url_es, {**form_fields(petition), **signer_data(email="b@example.org")})["Location"] == (
-        f"/es/petitions/{petition.slug}/thanks/"
-    )
+    assert client.post(url_es, {**form_fields(petition), **signer_data(email="b@example.org")})[
+        "Location"
+    ] == (f"/es/petitions/{petition.slug}/thanks/")
     # A site mounted under a prefix (WSGI SCRIPT_NAME, which the handler sets as the script prefix).
     set_script_prefix("/site/")
     try:

@@ -38,7 +38,10 @@ def test_it_signs_a_petition_that_counts_in_one_statement_when_limits_are_off(
     assert 'FROM "petition_petition"' in queries[0]["sql"]
     signature = Signature.objects.get(petition=petition, email="second@example.org")
     assert (signature.status, signature.city, signature.region, signature.district) == (
-        Signature.Status.CONFIRMED, "San Antonio", "TX", "TX-20"
+        Signature.Status.CONFIRMED,
+        "San Antonio",
+        "TX",
+        "TX-20",
     )
     assert count_for(petition) == 2
 
@@ -66,14 +69,20 @@ def test_a_pending_signature_writes_its_mail_and_task_in_one_transaction(
     # it was written inside its transaction, not left to an on-commit hook.
     assert sign(client, petition, signer_data).status_code == 302
     request = SignerRequest.objects.get(petition=petition)
-    assert DBTaskResult.objects.filter(
-        task_path=process_signer_request.module_path, args_kwargs__args=[request.pk]
-    ).count() == 1
+    assert (
+        DBTaskResult.objects.filter(
+            task_path=process_signer_request.module_path, args_kwargs__args=[request.pk]
+        ).count()
+        == 1
+    )
     services.signer_request_process(request_id=request.pk)
     mail = SignatureMail.objects.get(signature__petition=petition)
-    assert DBTaskResult.objects.filter(
-        task_path=send_signature_mail.module_path, args_kwargs__args=[mail.pk]
-    ).count() == 1
+    assert (
+        DBTaskResult.objects.filter(
+            task_path=send_signature_mail.module_path, args_kwargs__args=[mail.pk]
+        ).count()
+        == 1
+    )
     assert count_for(petition) == 0
 
 
@@ -103,11 +112,14 @@ def test_the_insert_names_every_column_of_a_signature():
     assert Signature._meta.pk.column == "id"  # what the INSERT returns
 
 
-@pytest.mark.parametrize("overrides", [
-    {},
-    {"country": "CA", "postal_code": "k1a 0b1", "public": True, "opt_in": True, "comment": "¡Sí!"},
-    {"flagged": True, "fill_seconds": 2, "source": "wa", "language": "es", "ip_hash": "ab" * 32},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"country": "CA", "postal_code": "k1a 0b1", "public": True, "opt_in": True, "comment": "¡Sí!"},
+        {"flagged": True, "fill_seconds": 2, "source": "wa", "language": "es", "ip_hash": "ab" * 32},
+    ],
+)
 def test_the_insert_sends_what_djangos_own_field_preparation_would(petition, signer_data, overrides):
     # _insert prepares each value as Django's INSERT does, without pre_save
     # (created_at is the attempt's time): pre_save must change nothing else.
@@ -126,7 +138,9 @@ def test_the_insert_sends_what_djangos_own_field_preparation_would(petition, sig
     assert sent[0][: len(fields)] == prepared
     stored = Signature.objects.get(pk=result.signature.pk)
     made = result.signature
-    assert [getattr(stored, field.attname) for field in fields] == [getattr(made, field.attname) for field in fields]
+    assert [getattr(stored, field.attname) for field in fields] == [
+        getattr(made, field.attname) for field in fields
+    ]
 
 
 def test_a_queued_attempt_keeps_plain_values_that_sign_as_given(make_petition, signer_data):
@@ -162,7 +176,8 @@ def test_signing_again_with_an_address_costs_what_a_new_signature_costs(client, 
     # The same statements: the address is looked up by the worker, not here.
     assert new_sql == again_sql
     assert [statement.split(" (")[0] for statement in new_sql if statement.startswith("INSERT")] == [
-        'INSERT INTO "signatures_signerrequest"', 'INSERT INTO "django_tasks_database_dbtaskresult"'
+        'INSERT INTO "signatures_signerrequest"',
+        'INSERT INTO "django_tasks_database_dbtaskresult"',
     ]
     store_queued_signatures()
     # A pending signature takes the newest proper attempt (the owner decides).

@@ -25,21 +25,30 @@ def signing_form(data, *, started_seconds_ago=60):
 def test_the_signing_form_asks_in_the_pages_order_with_the_traps_and_share_code_hidden():
     form = SignatureForm(petition=PETITION)
     assert [field.name for field in form.visible_fields()] == [
-        "name", "email", "postal_code", "country", "comment", "public", "opt_in"
+        "name",
+        "email",
+        "postal_code",
+        "country",
+        "comment",
+        "public",
+        "opt_in",
     ]
     assert [field.name for field in form.hidden_fields()] == ["website", "started", "source"]
     assert [field.name for field in SignerChoicesForm().visible_fields()] == CHOICES
 
 
-@pytest.mark.parametrize("overrides", [
-    {},
-    {"country": "XX"},
-    {"name": "", "postal_code": "1234", "comment": "x" * 1001},
-    {"name": "a\x00b", "country": "CA", "postal_code": "k1a0b1", "public": "on"},
-    {"country": "CA", "postal_code": "k1a 0b1", "public": "on", "opt_in": "on"},
-    {"postal_code": "sw1a 1aa", "country": "GB"},
-    {"postal_code": "<script>", "country": "GB"},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"country": "XX"},
+        {"name": "", "postal_code": "1234", "comment": "x" * 1001},
+        {"name": "a\x00b", "country": "CA", "postal_code": "k1a0b1", "public": "on"},
+        {"country": "CA", "postal_code": "k1a 0b1", "public": "on", "opt_in": "on"},
+        {"postal_code": "sw1a 1aa", "country": "GB"},
+        {"postal_code": "<script>", "country": "GB"},
+    ],
+)
 def test_the_confirmation_form_checks_the_choices_as_the_signing_form_does(signer_data, overrides):
     data = {**signer_data(), **overrides}
     signing, confirming = signing_form(data), SignerChoicesForm(data)
@@ -75,7 +84,8 @@ def test_text_python_calls_printable_has_no_character_the_check_refuses(multilin
     # The validator accepts printable text without looking at each character:
     # that is right only if no refused character is ever printable.
     refused = [
-        chr(code) for code in range(sys.maxunicode + 1)
+        chr(code)
+        for code in range(sys.maxunicode + 1)
         if unicodedata.category(chr(code)) in ("Cc", "Cf", "Co", "Cs")
     ]
     assert not any(char.isprintable() for char in refused)

@@ -29,9 +29,7 @@ def sign_and_confirm(client, petition, **fields):
     press_confirm(client, link(mail.outbox[-1], "confirm"))
 
 
-def test_withdrawing_from_the_email_removes_the_signature_its_data_and_its_count(
-    client, petition
-):
+def test_withdrawing_from_the_email_removes_the_signature_its_data_and_its_count(client, petition):
     sign_and_confirm(client, petition)
     sign_and_confirm(Client(), petition, email="other@example.org", name="Other Person")
     assert count_for(petition) == 2
@@ -126,7 +124,9 @@ def test_withdrawal_links_on_request_are_capped_per_day(client, petition):
     sign_and_confirm(client, petition)
     sent = len(mail.outbox)
     for _ in range(5):
-        client.post(reverse("signatures:withdraw_request", args=[petition.slug]), {"email": "maria@example.org"})
+        client.post(
+            reverse("signatures:withdraw_request", args=[petition.slug]), {"email": "maria@example.org"}
+        )
     run_worker()
     assert len(mail.outbox) == sent + 3
 
@@ -139,7 +139,9 @@ def test_a_bad_address_on_the_request_page_shows_an_error(client, petition):
 
 
 def ask_for_a_link(petition, email):
-    return post_from_a_fresh_browser(reverse("signatures:withdraw_request", args=[petition.slug]), {"email": email})
+    return post_from_a_fresh_browser(
+        reverse("signatures:withdraw_request", args=[petition.slug]), {"email": email}
+    )
 
 
 def test_asking_for_a_link_answers_alike_and_runs_the_same_sql_whether_or_not_the_address_signed(

@@ -52,7 +52,9 @@ def test_database_url() -> str:
 def collect_static() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=BASE_DIR, check=True, env={**os.environ, "SECRET_KEY": "collectstatic"},
+        cwd=BASE_DIR,
+        check=True,
+        env={**os.environ, "SECRET_KEY": "collectstatic"},
     )
 
 
@@ -64,7 +66,8 @@ def create_cache_table() -> None:
     """
     subprocess.run(
         [sys.executable, "manage.py", "createcachetable"],
-        cwd=BASE_DIR, check=True,
+        cwd=BASE_DIR,
+        check=True,
         env={**os.environ, "REDIS_URL": "", "DATABASE_URL": test_database_url(), "SECRET_KEY": "cache-table"},
     )
 
@@ -102,7 +105,10 @@ def gunicorn(*, workers: int = 2, env: dict | None = None, ready_path: str = "/"
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [str(GUNICORN), "--config", "config/gunicorn.py", "config.wsgi"],
-        cwd=BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=BASE_DIR,
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=Path(log.name))
     try:

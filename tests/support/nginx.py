@@ -57,10 +57,28 @@ def install(root: Path, *, upstream: str, http: str = "80", https: str = "443") 
     live = root / "etc/nginx/certs/live" / DOMAIN
     live.mkdir(parents=True)
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-days", "2", "-subj", f"/CN={DOMAIN}", "-addext", f"subjectAltName=DNS:{DOMAIN},IP:127.0.0.1",
-         "-keyout", live / "privkey.pem", "-out", live / "fullchain.pem"],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={DOMAIN}",
+            "-addext",
+            f"subjectAltName=DNS:{DOMAIN},IP:127.0.0.1",
+            "-keyout",
+            live / "privkey.pem",
+            "-out",
+            live / "fullchain.pem",
+        ],
+        check=True,
+        capture_output=True,
     )
     # The image's envsubst, with DOMAIN the only variable of the template set.
     template = root / "etc/nginx/templates/default.conf.template"
@@ -94,7 +112,8 @@ def check(conf: Path, root: Path) -> subprocess.CompletedProcess:
     """`nginx -t` on an installed configuration."""
     return subprocess.run(
         [find_nginx(), "-t", "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -104,7 +123,8 @@ def running(conf: Path, root: Path, *, http_port: int) -> Iterator[None]:
     log = root / "error.log"
     process = subprocess.Popen(
         [find_nginx(), "-p", str(root), "-c", str(conf), "-e", str(log), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_for_port(http_port, process, log)

@@ -25,7 +25,9 @@ def recorded_sql():
     """
     sql = []
     cache_tables = [
-        f'"{cache["LOCATION"]}"' for cache in settings.CACHES.values() if cache["BACKEND"].endswith("DatabaseCache")
+        f'"{cache["LOCATION"]}"'
+        for cache in settings.CACHES.values()
+        if cache["BACKEND"].endswith("DatabaseCache")
     ]
 
     def record(execute, statement, params, many, context):

@@ -33,9 +33,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
         elif self._has_tables(database, name):
-            raise CommandError(
-                f"Database {name} already has tables; restore into a new or empty database."
-            )
+            raise CommandError(f"Database {name} already has tables; restore into a new or empty database.")
         backup.restore(file, database=database, name=name)
         self.stdout.write(f"Restored {file} into {name}. Check it with: manage.py recount --check")
 

@@ -17,14 +17,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="The petition's slug.")
-        parser.add_argument("--kind", choices=SignatureExport.Kind.values, default=SignatureExport.Kind.DELIVERY)
         parser.add_argument(
-            "--all-statuses", action="store_true",
+            "--kind", choices=SignatureExport.Kind.values, default=SignatureExport.Kind.DELIVERY
+        )
+        parser.add_argument(
+            "--all-statuses",
+            action="store_true",
             help="Include pending, struck and flagged signatures (default: confirmed only).",
         )
         parser.add_argument("--split", choices=exports.Split.values, default=exports.Split.NONE)
         parser.add_argument(
-            "--output", "-o",
+            "--output",
+            "-o",
             help="File to write (default: the dated file name in the current folder; - for standard output).",
         )
 
@@ -35,13 +39,23 @@ class Command(BaseCommand):
         queryset = Signature.objects.filter(petition=petition)
         to_stdout = output == "-"
         # The bar only on a terminal: a pipe or a log gets no control characters.
-        progress = None if to_stdout or not self.stdout.isatty() else _Progress(
-            self.stdout, exports.export_queryset(queryset, kind=kind, all_statuses=all_statuses).count()
+        progress = (
+            None
+            if to_stdout or not self.stdout.isatty()
+            else _Progress(
+                self.stdout, exports.export_queryset(queryset, kind=kind, all_statuses=all_statuses).count()
+            )
         )
         export = exports.export_start(
-            queryset=queryset, kind=kind, all_statuses=all_statuses, split=split,
-            user=None, actor=f"{getpass.getuser()} (command line)", via=SignatureExport.Via.COMMAND,
-            petition=petition, on_row=progress.advance if progress else None,
+            queryset=queryset,
+            kind=kind,
+            all_statuses=all_statuses,
+            split=split,
+            user=None,
+            actor=f"{getpass.getuser()} (command line)",
+            via=SignatureExport.Via.COMMAND,
+            petition=petition,
+            on_row=progress.advance if progress else None,
         )
         path = output or export.filename
         try:

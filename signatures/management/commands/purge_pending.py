@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--days", type=int, default=settings.PURGE_PENDING_AFTER_DAYS,
+            "--days",
+            type=int,
+            default=settings.PURGE_PENDING_AFTER_DAYS,
             help="Delete those pending for longer than this (default: PURGE_PENDING_AFTER_DAYS, %(default)s).",
         )
 

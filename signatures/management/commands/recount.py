@@ -10,7 +10,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slugs", nargs="*", help="Petitions to check (default: all).")
         parser.add_argument(
-            "--check", action="store_true",
+            "--check",
+            action="store_true",
             help="Exit with status 1 if any count was wrong (it is repaired all the same).",
         )
 
@@ -28,8 +29,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{petition.slug}: stored {stored}, real {real}: ok")
             else:
                 wrong += 1
-                self.stdout.write(self.style.WARNING(
-                    f"{petition.slug}: stored {stored}, real {real}: repaired to {real}"
-                ))
+                self.stdout.write(
+                    self.style.WARNING(f"{petition.slug}: stored {stored}, real {real}: repaired to {real}")
+                )
         if check and wrong:
             raise CommandError(f"{wrong} count(s) were wrong and have been repaired.", returncode=1)

@@ -22,18 +22,80 @@ from signatures import counting
 from signatures.models import Signature
 
 COLUMNS = [
-    "petition_id", "name", "email", "email_canonical", "postal_code", "country", "city",
-    "region", "district", "district_split", "comment", "public", "opt_in", "language",
-    "source", "status", "created_at", "confirmed_at", "status_reason", "ip_hash",
-    "user_agent_family", "email_domain", "email_disposable", "comment_hidden",
+    "petition_id",
+    "name",
+    "email",
+    "email_canonical",
+    "postal_code",
+    "country",
+    "city",
+    "region",
+    "district",
+    "district_split",
+    "comment",
+    "public",
+    "opt_in",
+    "language",
+    "source",
+    "status",
+    "created_at",
+    "confirmed_at",
+    "status_reason",
+    "ip_hash",
+    "user_agent_family",
+    "email_domain",
+    "email_disposable",
+    "comment_hidden",
 ]
-FIRST_NAMES = ["María", "José", "Ana", "Luis", "Carmen", "James", "Mary", "Wei", "Fatima",
-               "Olga", "Kwame", "Priya", "Noah", "Emma", "Diego", "Sofía", "Amir", "Chloe"]
-LAST_NAMES = ["García", "Smith", "Nguyen", "Hernández", "Johnson", "Kim", "Okafor", "Patel",
-              "López", "Brown", "Cohen", "Silva", "Martínez", "Davis", "Khan", "Rossi"]
-PLACES = [("78205", "San Antonio", "TX"), ("10001", "New York", "NY"), ("60601", "Chicago", "IL"),
-          ("90012", "Los Angeles", "CA"), ("85004", "Phoenix", "AZ"), ("33130", "Miami", "FL"),
-          ("98101", "Seattle", "WA"), ("80202", "Denver", "CO"), ("02108", "Boston", "MA")]
+FIRST_NAMES = [
+    "María",
+    "José",
+    "Ana",
+    "Luis",
+    "Carmen",
+    "James",
+    "Mary",
+    "Wei",
+    "Fatima",
+    "Olga",
+    "Kwame",
+    "Priya",
+    "Noah",
+    "Emma",
+    "Diego",
+    "Sofía",
+    "Amir",
+    "Chloe",
+]
+LAST_NAMES = [
+    "García",
+    "Smith",
+    "Nguyen",
+    "Hernández",
+    "Johnson",
+    "Kim",
+    "Okafor",
+    "Patel",
+    "López",
+    "Brown",
+    "Cohen",
+    "Silva",
+    "Martínez",
+    "Davis",
+    "Khan",
+    "Rossi",
+]
+PLACES = [
+    ("78205", "San Antonio", "TX"),
+    ("10001", "New York", "NY"),
+    ("60601", "Chicago", "IL"),
+    ("90012", "Los Angeles", "CA"),
+    ("85004", "Phoenix", "AZ"),
+    ("33130", "Miami", "FL"),
+    ("98101", "Seattle", "WA"),
+    ("80202", "Denver", "CO"),
+    ("02108", "Boston", "MA"),
+]
 CHUNK = 10_000
 
 
@@ -46,7 +108,9 @@ class Command(BaseCommand):
             "--petition", help="Slug of the petition (default: the one the home page features)."
         )
         parser.add_argument(
-            "--pending-share", type=float, default=0.1,
+            "--pending-share",
+            type=float,
+            default=0.1,
             help="Share of the signatures left pending, so never counted (default 0.1).",
         )
         parser.add_argument(
@@ -104,12 +168,36 @@ def _rows(petition, count, pending_share, days):
             email = f"seed.{run}.{i}@example.org"
             created = (start + step * i).isoformat()
             pending = rng.random() < pending_share
-            lines.append("\t".join([
-                str(petition.pk), rng.choice(names), email, email, postal_code, "US", city,
-                region, "", "f", "", "t" if i % 7 == 0 else "f", "t" if i % 3 == 0 else "f",
-                "en", "seed", "pending" if pending else "confirmed", created,
-                "\\N" if pending else created, "", "", "", "example.org", "f", "f",
-            ]))
+            lines.append(
+                "\t".join(
+                    [
+                        str(petition.pk),
+                        rng.choice(names),
+                        email,
+                        email,
+                        postal_code,
+                        "US",
+                        city,
+                        region,
+                        "",
+                        "f",
+                        "",
+                        "t" if i % 7 == 0 else "f",
+                        "t" if i % 3 == 0 else "f",
+                        "en",
+                        "seed",
+                        "pending" if pending else "confirmed",
+                        created,
+                        "\\N" if pending else created,
+                        "",
+                        "",
+                        "",
+                        "example.org",
+                        "f",
+                        "f",
+                    ]
+                )
+            )
         yield len(lines), ("\n".join(lines) + "\n").encode()
 
 

@@ -136,7 +136,10 @@ def test_an_ordinary_domain_is_not_marked_disposable(petition):
 @pytest.mark.parametrize(
     "agent, family",
     [
-        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit/605 Version/17.0 Mobile Safari/604.1", "Safari"),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) AppleWebKit/605 Version/17.0 Mobile Safari/604.1",
+            "Safari",
+        ),
         ("Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36 Edg/120.0", "Edge"),
         ("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox"),
         ("python-requests/2.32", "Python"),
@@ -187,4 +190,8 @@ def test_signing_again_and_tripping_the_trap_changes_nothing(make_petition):
     sign(Client(), petition, website="http://spam.example", name="Bot", public="on")
     run_worker()
     signature = Signature.objects.get()
-    assert (signature.name, signature.public, signature.status) == ("Maria Owner", False, Signature.Status.PENDING)
+    assert (signature.name, signature.public, signature.status) == (
+        "Maria Owner",
+        False,
+        Signature.Status.PENDING,
+    )

@@ -35,7 +35,9 @@ def organizer(db):
 def signed(petition, n, ip_hash, domain="example.org", **fields):
     """n signatures sent from one address (by its hash), their emails at domain."""
     return [
-        make_signature(petition, name=f"N{n}-{i}", email=f"n{n}-{i}-{ip_hash[0]}@{domain}", ip_hash=ip_hash, **fields)
+        make_signature(
+            petition, name=f"N{n}-{i}", email=f"n{n}-{i}-{ip_hash[0]}@{domain}", ip_hash=ip_hash, **fields
+        )
         for i in range(n)
     ]
 
@@ -72,11 +74,15 @@ def test_it_strikes_exactly_the_matching_signatures_and_undo_restores_them(
     assert Signature.objects.get(pk=flagged.pk).status == "flagged"
 
 
-def test_undo_puts_pending_signatures_back_to_pending(make_petition, organizer, django_capture_on_commit_callbacks):
+def test_undo_puts_pending_signatures_back_to_pending(
+    make_petition, organizer, django_capture_on_commit_callbacks
+):
     petition = make_petition(requires_confirmation=True)
     signed(petition, 2, BAD, confirmed=False)
     with django_capture_on_commit_callbacks(execute=True):
-        batch = invalidation_create(petition=petition, by=organizer, reason="x", previewed_count=2, ip_hash=BAD)
+        batch = invalidation_create(
+            petition=petition, by=organizer, reason="x", previewed_count=2, ip_hash=BAD
+        )
     with django_capture_on_commit_callbacks(execute=True):
         invalidation_undo(batch=InvalidationBatch.objects.get(pk=batch.pk), by=organizer)
     assert list(Signature.objects.values_list("status", flat=True)) == ["pending", "pending"]
@@ -86,7 +92,9 @@ def test_undo_puts_pending_signatures_back_to_pending(make_petition, organizer, 
 def test_criteria_combine_domain_and_time_range(make_petition):
     petition = make_petition()
     old = signed(petition, 2, BAD, domain="mailinator.com")
-    Signature.objects.filter(pk__in=[s.pk for s in old]).update(created_at=timezone.now() - timedelta(hours=5))
+    Signature.objects.filter(pk__in=[s.pk for s in old]).update(
+        created_at=timezone.now() - timedelta(hours=5)
+    )
     signed(petition, 3, GOOD, domain="mailinator.com")
     signed(petition, 1, GOOD)
     since = timezone.now() - timedelta(hours=1)
@@ -94,8 +102,9 @@ def test_criteria_combine_domain_and_time_range(make_petition):
     assert matching(petition=petition, signed_until=since).count() == 2
 
 
-def test_admin_previews_the_count_then_queues_the_batch(client, make_petition, organizer,
-                                                      django_capture_on_commit_callbacks):
+def test_admin_previews_the_count_then_queues_the_batch(
+    client, make_petition, organizer, django_capture_on_commit_callbacks
+):
     petition = make_petition()
     signed(petition, 3, BAD)
     signed(petition, 2, GOOD)
@@ -127,7 +136,9 @@ def test_the_activity_view_lists_busy_ip_hashes_and_disposable_domains(client, m
     signed(petition, 12, BAD, domain="mailinator.com")
     signed(petition, 2, GOOD)
     client.force_login(organizer)
-    html = client.get(reverse("admin:signatures_invalidationbatch_activity") + "?threshold=10").content.decode()
+    html = client.get(
+        reverse("admin:signatures_invalidationbatch_activity") + "?threshold=10"
+    ).content.decode()
     assert f'title="{BAD}"' in html and GOOD not in html
     assert "mailinator.com <strong>(disposable)</strong>" in html
     assert "ip_hash=" + BAD in html
@@ -135,36 +146,55 @@ def test_the_activity_view_lists_busy_ip_hashes_and_disposable_domains(client, m
 
 def test_organizers_add_an_allow_list_entry_in_admin(client, organizer):
     client.force_login(organizer)
-    response = client.post(reverse("admin:signatures_allowlistentry_add"), {
-        "network": "203.0.113.9/24", "expires_at_0": "2030-01-01", "expires_at_1": "18:00",
-        "note": "Rally at the community centre",
-    })
+    response = client.post(
+        reverse("admin:signatures_allowlistentry_add"),
+        {
+            "network": "203.0.113.9/24",
+            "expires_at_0": "2030-01-01",
+            "expires_at_1": "18:00",
+            "note": "Rally at the community centre",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     entry = AllowListEntry.objects.get()
     assert entry.network == "203.0.113.0/24" and entry.created_by == organizer
     assert client.get(reverse("admin:signatures_allowlistentry_changelist")).status_code == 200
-    assert "Unusual activity" in client.get(reverse("admin:signatures_invalidationbatch_changelist")).content.decode()
+    assert (
+        "Unusual activity"
+        in client.get(reverse("admin:signatures_invalidationbatch_changelist")).content.decode()
+    )
 
 
 def test_an_allow_list_entry_must_be_an_address_or_network(client, organizer):
     client.force_login(organizer)
-    response = client.post(reverse("admin:signatures_allowlistentry_add"), {
-        "network": "the community centre", "expires_at_0": "2030-01-01", "expires_at_1": "18:00", "note": "x",
-    })
+    response = client.post(
+        reverse("admin:signatures_allowlistentry_add"),
+        {
+            "network": "the community centre",
+            "expires_at_0": "2030-01-01",
+            "expires_at_1": "18:00",
+            "note": "x",
+        },
+    )
     assert response.status_code == 200
     assert "Enter an IP address like" in response.content.decode()
 
 
-def test_organizers_undo_a_batch_from_the_admin_list(client, make_petition, organizer,
-                                                     django_capture_on_commit_callbacks):
+def test_organizers_undo_a_batch_from_the_admin_list(
+    client, make_petition, organizer, django_capture_on_commit_callbacks
+):
     petition = make_petition()
     signed(petition, 2, BAD)
     with django_capture_on_commit_callbacks(execute=True):
-        batch = invalidation_create(petition=petition, by=organizer, reason="x", previewed_count=2, ip_hash=BAD)
+        batch = invalidation_create(
+            petition=petition, by=organizer, reason="x", previewed_count=2, ip_hash=BAD
+        )
     client.force_login(organizer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:signatures_invalidationbatch_changelist"),
-                               {"action": "undo", "_selected_action": [batch.pk]})
+        response = client.post(
+            reverse("admin:signatures_invalidationbatch_changelist"),
+            {"action": "undo", "_selected_action": [batch.pk]},
+        )
     assert response.status_code == 302
     assert InvalidationBatch.objects.get(pk=batch.pk).undone_by == organizer
     assert count_for(petition) == 2

@@ -104,12 +104,15 @@ def test_behind_one_proxy_only_the_rightmost_forwarded_address_counts(make_petit
     petition = make_petition(ip_burst_limit=1)
     # The client writes whatever it likes on the left; the proxy appends the real address.
     codes = [
-        sign(petition, f"s{n}@example.org", ip="10.0.0.1",
-             HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 192.0.2.50").status_code
+        sign(
+            petition, f"s{n}@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 192.0.2.50"
+        ).status_code
         for n in range(2)
     ]
     assert codes == [302, 429]
-    assert sign(petition, "t@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.51").status_code == 302
+    assert (
+        sign(petition, "t@example.org", ip="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.51").status_code == 302
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,12 +133,13 @@ def test_client_ip_reads_forwarded_for_from_the_right(rf, settings, proxies, for
 
 
 def test_signing_goes_on_unlimited_when_the_cache_is_down(make_petition, settings, caplog):
-    settings.CACHES = {**settings.CACHES,
+    settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     petition = make_petition(ip_burst_limit=1, email_hourly_limit=1)
     with caplog.at_level(logging.WARNING, logger="signatures.abuse.ratelimits"):
@@ -150,9 +154,7 @@ def test_admin_sign_in_is_rate_limited(db, settings):
     settings.ADMIN_LOGIN_LIMIT = 2
     client = Client(REMOTE_ADDR="198.51.100.9")
     url = reverse("admin:login")
-    codes = [
-        client.post(url, {"username": f"u{n}", "password": "wrong"}).status_code for n in range(3)
-    ]
+    codes = [client.post(url, {"username": f"u{n}", "password": "wrong"}).status_code for n in range(3)]
     assert codes == [200, 200, 429]
 
 
@@ -244,9 +246,7 @@ def signed_in_before(address="203.0.113.5") -> Client:
 
 def test_failures_from_many_addresses_do_not_lock_the_organizer_out_of_a_browser_they_used(organizer):
     browser = signed_in_before()
-    codes = [
-        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), password="guess").status_code for n in range(80)
-    ]
+    codes = [sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), password="guess").status_code for n in range(80)]
     assert codes[-1] == 429  # the account is locked for clients it has never signed in with
     assert sign_in(browser).status_code == 302
     assert browser.session["_auth_user_id"] == str(organizer.pk)

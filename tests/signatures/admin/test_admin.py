@@ -58,9 +58,14 @@ def test_restoring_from_the_list_puts_them_back_in_the_count(client, boss, petit
     for signature in signatures:
         services.signature_strike(signature=signature, by=boss, reason="Looked fake")
     assert count_for(petition) == 0
-    client.post(CHANGELIST, {
-        "action": "restore_selected", "_selected_action": [s.pk for s in signatures], "reason": "Checked by phone",
-    })
+    client.post(
+        CHANGELIST,
+        {
+            "action": "restore_selected",
+            "_selected_action": [s.pk for s in signatures],
+            "reason": "Checked by phone",
+        },
+    )
     assert count_for(petition) == 2
     restored = Signature.objects.get(pk=signatures[0].pk)
     assert (restored.status, restored.status_reason) == (Signature.Status.CONFIRMED, "Checked by phone")
@@ -70,10 +75,15 @@ def test_striking_every_matching_signature_follows_the_filters(client, boss, mak
     one, two = make_petition(), make_petition()
     make_signatures(one, 3)
     make_signatures(two, 2)
-    client.post(CHANGELIST + f"?petition__id__exact={one.pk}", {
-        "action": "strike_selected", "select_across": "1",
-        "_selected_action": [Signature.objects.filter(petition=one).first().pk], "reason": "Bot wave",
-    })
+    client.post(
+        CHANGELIST + f"?petition__id__exact={one.pk}",
+        {
+            "action": "strike_selected",
+            "select_across": "1",
+            "_selected_action": [Signature.objects.filter(petition=one).first().pk],
+            "reason": "Bot wave",
+        },
+    )
     assert (count_for(one), count_for(two)) == (0, 2)
 
 
@@ -98,9 +108,7 @@ def test_personal_fields_cannot_be_edited(client, boss, petition):
     assert (signature.name, signature.email) == ("Signer 0", "s0@example.org")
 
 
-def test_the_change_list_costs_the_same_queries_at_10_and_200_signatures(
-    client, boss, petition
-):
+def test_the_change_list_costs_the_same_queries_at_10_and_200_signatures(client, boss, petition):
     def queries_for_list():
         with CaptureQueriesContext(connection) as queries:
             response = client.get(CHANGELIST, {"petition__id__exact": petition.pk, "o": "-9"})
@@ -142,7 +150,9 @@ def test_past_the_cap_the_page_count_is_estimated(petition, monkeypatch):
     ],
 )
 def test_search_finds_signers_by_email_zip_or_name(client, boss, petition, signer_data, term, found):
-    services.signature_create(petition=petition, **signer_data(name="María José", email="mariajose@gmail.com"))
+    services.signature_create(
+        petition=petition, **signer_data(name="María José", email="mariajose@gmail.com")
+    )
     services.signature_create(
         petition=petition, **signer_data(name="Ben Ode", email="ben@example.org", postal_code="10001")
     )
@@ -167,7 +177,11 @@ def test_search_finds_signers_by_email_zip_or_name(client, boss, petition, signe
 )
 def test_filters_narrow_the_list(client, boss, petition, signer_data, params, found):
     services.signature_create(
-        petition=petition, **signer_data(name="Ana", email="a@x.org"), public=True, language="es", source="whatsapp"
+        petition=petition,
+        **signer_data(name="Ana", email="a@x.org"),
+        public=True,
+        language="es",
+        source="whatsapp",
     )
     services.signature_create(
         petition=petition, **signer_data(name="Ben", email="b@x.org", postal_code="10001"), opt_in=True
@@ -212,7 +226,10 @@ def test_the_dashboard_shows_days_states_districts_sources_and_rate(
 ):
     # Its own cache: the figures are cached by petition id, and ids repeat
     # from one test database to the next when the cache is a shared Redis.
-    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"},
+    }
     petition = make_petition(requires_confirmation=True)
     for i, (zip_code, source) in enumerate([("78205", "whatsapp"), ("78205", "whatsapp"), ("10001", "")]):
         signature = services.signature_create(
@@ -230,7 +247,8 @@ def test_the_dashboard_shows_days_states_districts_sources_and_rate(
     assert [(r["label"], r["n"]) for r in response.context["regions"]] == [("TX", 2), ("NY", 1)]
     assert [(r["label"], r["n"]) for r in response.context["districts"]][0] == ("TX-20", 2)
     assert [(r["label"], r["n"], r["confirmed"]) for r in response.context["sources"]] == [
-        ("(none: came directly)", 2, 1), ("whatsapp", 2, 2),
+        ("(none: came directly)", 2, 1),
+        ("whatsapp", 2, 2),
     ]
     assert response.context["confirmation_rate"] == 0.75
     assert [(bar.n, bar.confirmed) for bar in response.context["bars"]] == [(4, 3)]

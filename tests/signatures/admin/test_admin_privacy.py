@@ -92,11 +92,16 @@ def test_without_the_permission_a_name_search_still_works(client, viewer, signed
 @pytest.mark.parametrize(
     "lookup",
     [
-        {"email_canonical": EMAIL}, {"email": EMAIL}, {"email__icontains": "maria"},
-        {"postal_code__startswith": "782"}, {"comment__icontains": "home"},
+        {"email_canonical": EMAIL},
+        {"email": EMAIL},
+        {"email__icontains": "maria"},
+        {"postal_code__startswith": "782"},
+        {"comment__icontains": "home"},
     ],
 )
-def test_without_the_permission_the_list_cannot_be_filtered_by_personal_fields(client, viewer, signed, lookup):
+def test_without_the_permission_the_list_cannot_be_filtered_by_personal_fields(
+    client, viewer, signed, lookup
+):
     response = client.get(CHANGELIST, lookup)
     assert response.status_code == 400  # the lookup is refused, matching rows or not
     assert "María Private" not in response.content.decode()
@@ -111,7 +116,9 @@ def test_the_mail_log_neither_searches_by_address_nor_shows_errors_naming_it(cli
     # The search box is not there, and a term in the URL changes nothing.
     searched = client.get(mails, {"q": EMAIL}).context["cl"]
     assert not searched.search_fields
-    assert list(searched.result_list) == list(client.get(mails, {"q": "x@example.net"}).context["cl"].result_list)
+    assert list(searched.result_list) == list(
+        client.get(mails, {"q": "x@example.net"}).context["cl"].result_list
+    )
     assert client.get(mails, {"signature__email_canonical": EMAIL}).status_code == 400
     assert client.get(mails, {"last_error__icontains": "maria"}).status_code == 400
     page = client.get(reverse("admin:signatures_signaturemail_change", args=[mail.pk]))
@@ -131,9 +138,10 @@ def test_with_the_permission_the_change_page_shows_them_and_the_look_is_recorded
     assert EMAIL in page and ZIP in page and PRIVATE in page
     client.get(change_url(private))
     views = list(SignerDetailsView.objects.order_by("pk").values("user", "username", "what", "signature_id"))
-    assert views == [
-        {"user": reader.pk, "username": "reader", "what": "change_page", "signature_id": private.pk}
-    ] * 2
+    assert (
+        views
+        == [{"user": reader.pk, "username": "reader", "what": "change_page", "signature_id": private.pk}] * 2
+    )
 
 
 def test_with_the_permission_email_and_zip_searches_work_and_are_recorded_without_the_term(
@@ -147,7 +155,9 @@ def test_with_the_permission_email_and_zip_searches_work_and_are_recorded_withou
     client.get(CHANGELIST, {"q": "Ben"})  # a name: nothing personal beyond the list itself
     views = SignerDetailsView.objects.order_by("pk")
     assert [(v.what, v.results, v.user, v.signature_id) for v in views] == [
-        ("search", 1, reader, None), ("search", 2, reader, None), ("search", 0, reader, None),
+        ("search", 1, reader, None),
+        ("search", 2, reader, None),
+        ("search", 0, reader, None),
     ]
     stored = " ".join(str(value) for value in views.values_list(flat=False))
     assert "maria" not in stored.lower() and "782" not in stored
@@ -177,12 +187,26 @@ def test_the_export_log_shows_the_lists_search_only_with_the_permission(client, 
     export = SignatureExport.objects.create(
         actor="boss", via="admin", kind="delivery", filters={"changelist": "q=maria.private%40example.org"}
     )
-    for user, shown in [(staff("auditor", "view_signatureexport"), False),
-                        (staff("reader", "view_signatureexport", "view_signer_details"), True)]:
+    for user, shown in [
+        (staff("auditor", "view_signatureexport"), False),
+        (staff("reader", "view_signatureexport", "view_signer_details"), True),
+    ]:
         client.force_login(user)
         listing = client.get(reverse("admin:signatures_signatureexport_changelist")).content.decode()
-        page = client.get(reverse("admin:signatures_signatureexport_change", args=[export.pk])).content.decode()
+        page = client.get(
+            reverse("admin:signatures_signatureexport_change", args=[export.pk])
+        ).content.decode()
         assert ("maria.private" in listing, "maria.private" in page) == (shown, shown)
-    assert client.get(reverse("admin:signatures_signatureexport_changelist"), {"filters__icontains": "maria"}).status_code == 200
+    assert (
+        client.get(
+            reverse("admin:signatures_signatureexport_changelist"), {"filters__icontains": "maria"}
+        ).status_code
+        == 200
+    )
     client.force_login(User.objects.get(username="auditor"))
-    assert client.get(reverse("admin:signatures_signatureexport_changelist"), {"filters__icontains": "maria"}).status_code == 400
+    assert (
+        client.get(
+            reverse("admin:signatures_signatureexport_changelist"), {"filters__icontains": "maria"}
+        ).status_code
+        == 400
+    )

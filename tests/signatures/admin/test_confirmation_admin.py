@@ -34,7 +34,9 @@ def act(client, action, signatures, **extra):
     return client.post(CHANGELIST, data, follow=True)
 
 
-def test_resend_confirmation_sends_to_pending_ones_only_and_respects_the_daily_cap(client, organizer, petition):
+def test_resend_confirmation_sends_to_pending_ones_only_and_respects_the_daily_cap(
+    client, organizer, petition
+):
     pending = make_signature(petition, email="pending@example.org", confirmed=False)
     confirmed = make_signature(petition, email="confirmed@example.org")
     run_worker()
