@@ -50,7 +50,8 @@ def form_copy_seconds() -> int:
 
     Browsers and CDNs revalidate their copy, and a 304 keeps the form's
     timestamp as it was. A quarter of the form's lifetime keeps such a copy
-    well inside it (a form sent back later is shown again, see bot_trap).
+    well inside it (a form sent back later is shown again, see
+    signatures/abuse/bot_trap.py).
     """
     return max(settings.SIGN_FORM_MAX_SECONDS // 4, 1)
 
