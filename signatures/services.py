@@ -53,20 +53,7 @@ MADE_HERE = [
 CHOICES = ["name", "postal_code", "country", "comment", "public", "opt_in"]
 # What a signing attempt with an address that had signed keeps for the task
 # (SignerRequest.attempt): the choices and the signals of that request.
-ATTEMPT_FIELDS = [
-    "name",
-    "email",
-    "postal_code",
-    "country",
-    "comment",
-    "public",
-    "opt_in",
-    "language",
-    "source",
-    "ip_hash",
-    "user_agent_family",
-    "fill_seconds",
-]
+ATTEMPT_FIELDS = [*CHOICES, "email", "language", "source", "ip_hash", "user_agent_family", "fill_seconds"]
 
 
 class PetitionClosed(Exception):
