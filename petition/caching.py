@@ -44,6 +44,7 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import escape
 from django.utils.translation import get_language
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import condition
 
 logger = logging.getLogger(__name__)
@@ -115,11 +116,17 @@ def cached_publicly(max_age: int, *, shown_by: Callable[..., Shown]):
     cache_control = public["Cache-Control"]
 
     def decorator(view):
+        # The CSRF middleware adds its cookie only after the view returns; run
+        # its response step on the view's own response (Django's decorator
+        # form of it), so that a body holding a CSRF token shows as one that
+        # sets a cookie before it could be kept (_per_visitor).
+        draw = requires_csrf_token(view)
+
         def etag(request, *args, copy, **kwargs):
             return copy.etag
 
         def answer(request, *args, copy, **kwargs):
-            response = copy.response(request, view, args, kwargs)
+            response = copy.response(request, draw, args, kwargs)
             if copy.public:
                 response["Cache-Control"] = cache_control
             return response
@@ -258,7 +265,7 @@ def site_version() -> str:
     roots |= {Path(folder) for folder in [*settings.LOCALE_PATHS, *settings.STATICFILES_DIRS]}
     roots.add(Path(import_module(settings.ROOT_URLCONF).__file__).parent)
     files = {path for root in roots for path in root.rglob("*") if "__pycache__" not in path.parts}
-    files |= {base / "uv.lock", base / "requirements" / "main.txt"}
+    files.add(base / "requirements" / "main.txt")
     digest = hashlib.blake2b(settings.SITE_URL.encode(), digest_size=16)
     for path in sorted(path for path in files if path.is_file()):
         digest.update(str(path.relative_to(base)).encode())
@@ -269,16 +276,14 @@ def site_version() -> str:
 def _per_visitor(request, response) -> str:
     """Why this response is one visitor's own, or "" when it can be the same for everyone.
 
-    The session, CSRF and messages middleware add their cookie or Vary: Cookie
-    only after the view returns, so what they will add is read from the request.
+    The session and messages middleware add their cookie or Vary: Cookie only
+    after the view returns, so what they will add is read from the request (the
+    CSRF cookie is on the response already: see cached_publicly).
     """
     if response.cookies:
         return "it sets a cookie"
     if "cookie" in (header.strip().lower() for header in response.get("Vary", "").split(",")):
         return "it varies on Cookie"
-    # get_token() sets this: the body holds a CSRF token (the secret, masked).
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        return "it used the CSRF token"
     if getattr(get_messages(request), "used", False):
         return "it showed flash messages"
     session = getattr(request, "session", None)
