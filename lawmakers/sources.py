@@ -84,6 +84,9 @@ def check_complete(members: list[dict]) -> None:
     """Refuse a list that cannot be the whole Congress: it was cut short or is another file."""
     if not members:
         raise ValueError("The file names no member of Congress.")
+    twice = [b for b, n in Counter(m["bioguide"] for m in members).items() if n > 1]
+    if twice:
+        raise ValueError(f"Members listed twice: {', '.join(twice[:10])}.")
     senators = Counter(m["state"] for m in members if m["chamber"] == "sen")
     if not senators:
         raise ValueError("The file names no Senator: is it the list of current members?")
@@ -95,9 +98,6 @@ def check_complete(members: list[dict]) -> None:
             f"Every state has two Senators; in this file {len(wrong)} state(s) do not: "
             f"{', '.join(wrong[:10])}{', …' if len(wrong) > 10 else ''}. Is the file cut short?"
         )
-    twice = [b for b, n in Counter(m["bioguide"] for m in members).items() if n > 1]
-    if twice:
-        raise ValueError(f"Members listed twice: {', '.join(twice[:10])}.")
 
 
 def read_legislators(members: IO[str], offices: IO[str] | None = None) -> list[dict]:
