@@ -9,17 +9,26 @@ Vary: Cookie.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lawmakers import lookup, reported, tallies
 from lawmakers.models import Legislator
 from places.states import BY_CODE
 from signatures.signer_cookie import remembered_signer
 
+# The parties as the source names them, in the reader's language.
+PARTIES = {
+    "Democrat": gettext_lazy("Democrat"),
+    "Republican": gettext_lazy("Republican"),
+    "Independent": gettext_lazy("Independent"),
+}
+
 
 @dataclass(frozen=True)
 class Card:
     member: Legislator
     title: str  # "Senator Bernard Sanders"
+    party: str
     seat: str  # "Vermont", "Texas, district 20", "Vermont, at large"
     script: str
     called: int | None  # None: fewer than tallies.SHOWN_FROM, not shown
@@ -63,6 +72,7 @@ def panel_context(request, petition, *, back: str) -> dict:
             Card(
                 member=member,
                 title=title(member),
+                party=str(PARTIES.get(member.party, member.party)),
                 seat=seat(member),
                 script=petition.call_script_for(lawmaker=title(member), city=city, state=state),
                 called=called if called >= tallies.SHOWN_FROM else None,
