@@ -1,12 +1,16 @@
 """The signer's members of Congress on the thank-you page and the call page, through the real views."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from lawmakers.models import CallTally
-from signatures.models import Signature
-from tests.support.factories import sign
+from signatures import mail, tokens
+from signatures.models import SignatureMail
+from signatures.signer_cookie import SIGNER_COOKIE
+from tests.support.factories import make_signature, sign
+from tests.support.mailtools import html_part
 
 pytestmark = pytest.mark.usefixtures("congress")
 
@@ -53,25 +57,31 @@ def test_signing_shows_the_signers_members_with_tel_links(client, petition, zip5
     assert "no-store" in response["Cache-Control"] and "Cookie" in response["Vary"]
 
 
-def test_confirming_by_email_shows_them_too_in_another_browser(client, make_petition):
+def test_confirming_by_email_shows_them_too_in_another_browser(make_petition):
     petition = make_petition(requires_confirmation=True)
-    sign(client, petition, postal_code="05401")
-    from signatures import tokens
-    from signatures.services import signature_create
-
-    signature = (
-        Signature.objects.filter(petition=petition).first()
-        or signature_create(
-            petition=petition, name="Ana", email="maria@example.org", postal_code="05401", country="US"
-        ).signature
-    )
-    other_browser = type(client)()
+    signature = make_signature(petition, confirmed=False, postal_code="05401")
+    other_browser = Client()  # the link opened on another device: no signer cookie yet
     url = reverse("signatures:confirm", args=[petition.slug, tokens.make(signature, tokens.CONFIRM)])
     form = other_browser.get(url).context["form"]
     data = {name: value for name, value in form.initial.items() if value not in (None, False)}
     response = other_browser.post(url, data, follow=True)
     html = response.content.decode()
     assert "Senator Bernard Sanders" in html and "Representative Becca Balint" in html
+    assert "05401" not in html and "05401" not in response.redirect_chain[-1][0]
+
+
+def test_the_confirmation_mail_links_to_the_call_page(make_petition):
+    petition = make_petition(requires_confirmation=True)
+    signature = make_signature(petition, confirmed=False)
+    row = SignatureMail.objects.create(
+        signature=signature, kind=SignatureMail.Kind.CONFIRM, cause=SignatureMail.Cause.SIGNED
+    )
+    call_url = f"http://127.0.0.1:8000/petitions/{petition.slug}/call/"
+    message = mail.build_message(row)
+    assert call_url in message.body and f'href="{call_url}"' in html_part(message)
+    petition.call_chambers = "none"
+    petition.save()
+    assert "/call/" not in mail.build_message(row).body
 
 
 def test_a_signer_outside_the_us_is_told_and_given_the_official_finders(client, petition):
@@ -176,3 +186,23 @@ def test_the_campaign_page_and_the_confirmation_mail_link_to_the_call_page(clien
     assert f'href="/petitions/{petition.slug}/call/"' in html
     off = make_petition(call_chambers="none")
     assert "/call/" not in client.get(off.get_absolute_url()).content.decode()
+
+
+def test_a_forged_signer_cookie_gets_the_page_for_everyone(client, petition):
+    # An attacker cannot make a browser show someone's members: the cookie is signed.
+    client.cookies[SIGNER_COOKIE] = '{"email":"", "state":"VT", "zip":"05401"}'
+    response = client.get(reverse("petition:call", args=[petition.slug]))
+    assert "Becca Balint" not in response.content.decode()
+    assert "public" in response["Cache-Control"]
+
+
+def test_public_pages_never_carry_a_zip_or_an_address(client, petition):
+    sign(client, petition, postal_code="78201", email="ruth@example.org")
+    client.post(
+        reverse("lawmakers:report", args=[petition.slug]),
+        {"bioguide": "C001131", "action": "called", "back": "call"},
+    )
+    stranger = Client()
+    for url in [petition.get_absolute_url(), reverse("petition:call", args=[petition.slug])]:
+        html = stranger.get(url).content.decode()
+        assert "78201" not in html and "ruth@example.org" not in html and "Casar" not in html
