@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
 from lawmakers.models import Legislator, LegislatorData, Office, ended_terms
+from signatures.admin.privacy import ReadOnlyAdmin
 
 
 def data_status() -> tuple[str, bool]:
@@ -31,20 +32,11 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(Legislator)
-class LegislatorAdmin(admin.ModelAdmin):
+class LegislatorAdmin(ReadOnlyAdmin):
     list_display = ["name", "seat", "party", "chamber", "term_end", "phone"]
     list_filter = ["chamber", "state", "party"]
     search_fields = ["name", "bioguide", "state"]
     inlines = [OfficeInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         text, warn = data_status()
