@@ -8,7 +8,7 @@ from places import zips
 from signatures import services
 
 
-def test_it_gives_city_and_state_from_a_us_zip(petition, signer_data):
+def test_it_gives_city_and_state_from_a_us_zip(petition, signer_data, congress):
     signature = services.signature_create(
         petition=petition, **signer_data(postal_code="78205-1234")
     ).signature
