@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "places",
     "petition",
     "signatures",
+    "lawmakers",
 ]
 
 MIDDLEWARE = [
@@ -306,6 +307,9 @@ RATELIMIT_CACHE_PREFIX = "rl:"
 # email and petition.
 ADDRESS_FORM_IP_HOURLY_LIMIT = envint("ADDRESS_FORM_IP_HOURLY_LIMIT", 10)
 ADDRESS_FORM_EMAIL_HOURLY_LIMIT = envint("ADDRESS_FORM_EMAIL_HOURLY_LIMIT", 5)
+# "I called" / "I wrote" presses per client address per petition per hour (each
+# browser counts once per member anyway; this bounds one that clears its cookies).
+CALL_REPORTS_HOURLY_LIMIT = envint("CALL_REPORTS_HOURLY_LIMIT", 30)
 # Admin sign-in attempts: per client address and per username, over 15 minutes.
 ADMIN_LOGIN_LIMIT = envint("ADMIN_LOGIN_LIMIT", 10)
 # A sign form sent back sooner than this after it was shown is taken for a bot:

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from lawmakers.admin import data_status
 from petition.dashboard import confirmation_rate, dashboard
 from petition.markdown import render_markdown
 from petition.models import Petition
@@ -32,6 +33,7 @@ class PetitionAdmin(admin.ModelAdmin):
         "signature_count",
         "confirmation_rate_display",
         "links",
+        "member_data",
         "created_at",
         "updated_at",
     ]
@@ -58,6 +60,16 @@ class PetitionAdmin(admin.ModelAdmin):
         (
             _("Spanish text"),
             {"fields": ["title_es", "summary_es", "body_es", "body_es_preview", "targets_es"]},
+        ),
+        (
+            _("Call your members of Congress"),
+            {
+                "fields": ["call_chambers", "call_script", "call_script_es", "member_data"],
+                "description": _(
+                    "After signing, supporters see their Senators and Representative (from their ZIP code) "
+                    "with this script, and can report a call or a message. The dashboard shows the count."
+                ),
+            },
         ),
         (
             _("Links on the thank-you page"),
@@ -114,6 +126,11 @@ class PetitionAdmin(admin.ModelAdmin):
     @admin.display(description=_("Spanish preview (as saved)"))
     def body_es_preview(self, obj):
         return self._preview(obj.body_es)
+
+    @admin.display(description=_("member data"))
+    def member_data(self, obj):
+        text, warn = data_status()
+        return format_html('<strong class="warning">{}</strong>', text) if warn else text
 
     @admin.display(description=_("see"))
     def links(self, obj):

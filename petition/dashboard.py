@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lawmakers import tallies
+from lawmakers.models import Legislator
 from signatures.counting import count_for
 from signatures.models import Signature
 
@@ -93,6 +95,22 @@ def confirmation_rate(petition) -> float | None:
     return confirmed / (confirmed + pending) if confirmed + pending else None
 
 
+def member_reports(petition) -> list[dict]:
+    """Calls and messages supporters reported, per member of Congress, most first (every count, however small)."""
+    counts = tallies.for_petition(petition)
+    members = Legislator.objects.in_bulk(list(counts))
+    rows = [
+        {
+            "name": members[b].name if b in members else b,
+            "seat": members[b].seat if b in members else _("(no longer in the member data)"),
+            "called": called,
+            "wrote": wrote,
+        }
+        for b, (called, wrote) in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["called"], -row["wrote"], row["name"]))
+
+
 def dashboard(petition) -> dict:
     """The dashboard's figures, kept for CACHE_SECONDS: at a million signatures the
     GROUP BY queries read every row of the petition and take a few seconds."""
@@ -120,6 +138,7 @@ def _figures(petition) -> dict:
             lambda row: row["region"] or _("None (outside the US, or unknown ZIP)"),
         ),
         "districts": _with_share(list(counted.per_district()), count, _district_label),
+        "member_reports": member_reports(petition),
         "sources": _with_share(
             list(signatures.per_source()),
             sum(bar.n for bar in bars),

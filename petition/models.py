@@ -1,7 +1,9 @@
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -38,6 +40,29 @@ class PetitionQuerySet(models.QuerySet):
     def featured(self):
         """The petition the home page shows: the featured open one, else the newest open one."""
         return self.open().order_by("-featured", "-created_at").first()
+
+
+# What a call script may name, each filled in for the reader (lawmakers' pages).
+CALL_SCRIPT_PLACEHOLDERS = ("lawmaker", "city", "state", "petition")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# The script when the organizer writes none.
+DEFAULT_CALL_SCRIPT = _(
+    "Hello, my name is [your name] and I am a constituent from {city}. I am calling to ask {lawmaker} "
+    "to support the petition “{petition}”. Thank you for your time."
+)
+
+
+def validate_call_script(text: str) -> None:
+    unknown = sorted({name for name in _PLACEHOLDER.findall(text) if name not in CALL_SCRIPT_PLACEHOLDERS})
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder(s): %(unknown)s. A script may use: %(known)s."),
+            params={
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "known": ", ".join(f"{{{name}}}" for name in CALL_SCRIPT_PLACEHOLDERS),
+            },
+            code="unknown_placeholder",
+        )
 
 
 @dataclass(frozen=True)
@@ -122,6 +147,32 @@ class Petition(models.Model):
         default=5,
         validators=[MinValueValidator(1)],
         help_text=_("Sign-form submissions with one email address in one hour."),
+    )
+
+    class CallChambers(models.TextChoices):
+        BOTH = "both", _("Senators and Representative")
+        SENATE = "senate", _("Senators only")
+        HOUSE = "house", _("Representative only")
+        NONE = "none", _("None (no call step)")
+
+    call_chambers = models.CharField(
+        _("who supporters are asked to call"),
+        max_length=6,
+        choices=CallChambers,
+        default=CallChambers.BOTH,
+        help_text=_("The members of Congress the thank-you page and the call page name."),
+    )
+    call_script = models.TextField(
+        _("call script"),
+        blank=True,
+        validators=[validate_call_script],
+        help_text=_(
+            "What to say on the phone. {lawmaker} becomes the member's title and name, {city} and "
+            "{state} the supporter's, {petition} the petition's title. Blank: a standard script."
+        ),
+    )
+    call_script_es = models.TextField(
+        _("call script (Spanish)"), blank=True, validators=[validate_call_script]
     )
     donate_url = models.URLField(_("donate link"), blank=True)
     volunteer_url = models.URLField(_("volunteer link"), blank=True)
@@ -214,6 +265,24 @@ class Petition(models.Model):
     @property
     def local_body_html(self) -> str:
         return render_markdown(self._localized("body"))
+
+    @property
+    def calls_senators(self) -> bool:
+        return self.call_chambers in (self.CallChambers.BOTH, self.CallChambers.SENATE)
+
+    @property
+    def calls_representatives(self) -> bool:
+        return self.call_chambers in (self.CallChambers.BOTH, self.CallChambers.HOUSE)
+
+    def call_script_for(self, **values: str) -> str:
+        """The script in the reader's language with each placeholder filled from values (petition: the title).
+
+        A name outside CALL_SCRIPT_PLACEHOLDERS cannot be saved; text in braces
+        that is no placeholder at all stays as written.
+        """
+        values = {"petition": self.local_title, **values}
+        script = self._localized("call_script") or str(DEFAULT_CALL_SCRIPT)
+        return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), script)
 
     @property
     def local_targets(self) -> list[str]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from lawmakers import tallies
+from lawmakers.models import Legislator
 from petition.caching import Shown, query_value
 from petition.models import Petition
 from signatures.abuse.bot_trap import form_started_token
@@ -144,3 +146,36 @@ class Privacy:
 
 def privacy_page(request) -> Shown:
     return Shown(key=("privacy",), read=lambda: Privacy(settings.RETENTION_DAYS))
+
+
+@dataclass(frozen=True)
+class CallPage:
+    """The call page's facts for a visitor whose cookie has no ZIP: the petition and the most-called members."""
+
+    petition: Petition
+    # (member or None when no longer in the table, called, wrote), most reported first.
+    top: list
+
+    @property
+    def version(self) -> tuple:
+        rows = tuple((m.bioguide if m else None, called, wrote) for m, called, wrote in self.top)
+        return (self.petition.pk, self.petition.updated_at, self.petition.is_open, rows)
+
+
+def call_page(request, slug) -> Shown:
+    def read():
+        petition = (
+            Petition.objects.visible()
+            .exclude(call_chambers=Petition.CallChambers.NONE)
+            .filter(slug=slug)
+            .first()
+        )
+        if petition is None:
+            return None
+        rows = tallies.shown(petition)
+        members = Legislator.objects.in_bulk([bioguide for bioguide, _, _ in rows])
+        return CallPage(
+            petition, [(members.get(bioguide), called, wrote) for bioguide, called, wrote in rows]
+        )
+
+    return Shown(key=("call", slug), read=read)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/count.json", views.count_json, name="count_json"),
     path("<slug:slug>/share.png", views.share_png, name="share_png"),
     path("<slug:slug>/sign/", views.sign, name="sign"),
+    path("<slug:slug>/call/", views.call, name="call"),
 ]

@@ -4,20 +4,25 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_cookie
 
+from lawmakers.forms import ZipForm
+from lawmakers.panel import title as member_title
 from petition import pages, share_image
 from petition.caching import cached_publicly, slot
 from petition.models import Petition
 from petition.pages import Campaign, signers_page
 from places.links import state_for_postal_code
+from places.zips import zip5
 from signatures import services
 from signatures.abuse.ratelimits import sign_limits_refusal
 from signatures.abuse.same_origin import same_origin_post
 from signatures.abuse.signals import request_signals
 from signatures.counting import count_for
 from signatures.forms import SignatureForm
-from signatures.signer_cookie import remember_signer
+from signatures.signer_cookie import remember_signer, remembered_signer
 
 SHARE_IMAGE_SECONDS = 600
 
@@ -101,6 +106,39 @@ def privacy(request, *, facts):
     return render(request, "privacy.html", {"retention_days": facts.retention_days})
 
 
+@require_safe
+def call(request, slug):
+    """The call page: the visitor's own members when their cookie has a ZIP, else the same page for everyone.
+
+    The page for everyone (a ZIP form and the most-called members) is cached
+    publicly like the campaign page; the proxy sends a visitor with the signer
+    cookie past its copy (ops/nginx). The page for one visitor is theirs alone.
+    """
+    if "zip" in remembered_signer(request):
+        return _call_for_visitor(request, slug)
+    return _call_for_everyone(request, slug)
+
+
+@never_cache
+@vary_on_cookie
+def _call_for_visitor(request, slug):
+    petition = get_object_or_404(
+        Petition.objects.visible().exclude(call_chambers=Petition.CallChambers.NONE), slug=slug
+    )
+    return render(
+        request, "petition/call.html", {"petition": petition, "for_visitor": True, "zip_form": ZipForm()}
+    )
+
+
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE, shown_by=pages.call_page)
+def _call_for_everyone(request, slug, *, facts):
+    if facts is None:
+        raise Http404
+    top = [(member_title(m) if m else "", called, wrote) for m, called, wrote in facts.top if m]
+    context = {"petition": facts.petition, "for_visitor": False, "zip_form": ZipForm(), "top": top}
+    return render(request, "petition/call.html", context)
+
+
 def signing_petition(slug: str):
     """The petition signing reads, kept in this process's cache for MICROCACHE_SECONDS.
 
@@ -157,6 +195,7 @@ def sign(request, slug):
         redirect(next_page, slug=petition.slug),
         email=form.cleaned_data["email"],
         state=state_for_postal_code(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
+        zip=zip5(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
     )
 
 

@@ -52,6 +52,8 @@ def build_message(mail: SignatureMail) -> EmailMultiAlternatives:
             context["confirm_url"] = absolute(
                 reverse("signatures:confirm", args=[petition.slug, tokens.make(signature, tokens.CONFIRM)])
             )
+            if petition.call_chambers != petition.CallChambers.NONE:
+                context["call_url"] = absolute(reverse("petition:call", args=[petition.slug]))
         template = f"signatures/email/{mail.kind}"
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_cookie
 
 from petition.models import Petition
-from places.links import state_links
+from places.links import state_for_postal_code, state_links
+from places.zips import zip5
 from signatures import services, tokens
 from signatures.abuse.ratelimits import HOUR, address_form_limits, over_limit
 from signatures.abuse.same_origin import same_origin_post
@@ -112,7 +113,14 @@ def confirm(request, slug, token):
         if form.is_valid():
             try:
                 if services.signature_confirm(signature=signature, choices=form.cleaned_data):
-                    return redirect("signatures:thanks", slug=petition.slug)
+                    # The thank-you page names the signer's members of Congress, also
+                    # when the link is opened in another browser than the one that signed.
+                    return remember_signer(
+                        redirect("signatures:thanks", slug=petition.slug),
+                        email=signature.email,
+                        state=state_for_postal_code(signature.postal_code, signature.country),
+                        zip=zip5(signature.postal_code, signature.country),
+                    )
                 return render(request, "signatures/already_confirmed.html", context)
             except ValidationError:  # struck or flagged meanwhile
                 signature.refresh_from_db()

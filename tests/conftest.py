@@ -116,3 +116,23 @@ def signer_data():
 @pytest.fixture
 def client():
     return Client()
+
+
+@pytest.fixture
+def congress(db):
+    """The members of Congress and the ZIP districts the project ships, as a fresh install has them.
+
+    Loaded by migrations; a transactional test empties every table after it
+    runs, so this loads them again (in this test's transaction) when gone.
+    """
+    from lawmakers import services, sources
+    from lawmakers.models import Legislator
+    from places.districts import read_district_file, zip_districts_replace
+    from places.models import ZipDistrict
+
+    if not Legislator.objects.exists():
+        members, taken_on, source = sources.read_snapshot()
+        services.legislators_replace(members=members, taken_on=taken_on, source=source)
+    if not ZipDistrict.objects.exists():
+        with (Path(settings.BASE_DIR) / "places" / "data" / "zccd.csv").open(newline="") as lines:
+            zip_districts_replace(districts=read_district_file(lines))

@@ -11,7 +11,7 @@ from tests.e2e.pages import assert_accessible, screenshot, sign
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_petition):
+def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_petition, congress):
     petition = make_petition(
         title="Fund family case management",
         goal=10,
@@ -50,12 +50,9 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
     page.get_by_role("button", name="Sign the petition").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for signing")
-    expect(page.get_by_role("link", name="Representatives from Texas")).to_have_attribute(
-        "href", "https://www.house.gov/representatives#state-texas"
-    )
-    expect(page.get_by_role("link", name="Senators from Texas")).to_have_attribute(
-        "href", "https://www.senate.gov/states/TX/intro.htm"
-    )
+    # Her members of Congress by name (tests/e2e/test_calling_lawmakers.py follows them further).
+    expect(page.get_by_role("heading", name="Senator Ted Cruz")).to_be_visible()
+    expect(page.get_by_role("link", name="Call 202-224-5922")).to_have_attribute("href", "tel:+12022245922")
     expect(page.get_by_role("link", name="Donate")).to_have_attribute("href", "https://donate.example.org/")
     expect(page.get_by_role("link", name="Volunteer")).to_have_attribute(
         "href", "https://volunteer.example.org/"
@@ -83,7 +80,9 @@ def test_ana_fixes_her_mistakes_signs_in_english_and_is_led_to_act(phone, make_p
     assert (signature.source, signature.language, signature.public) == ("wa", "en", True)
 
 
-def test_lucias_spanish_phone_gets_the_spanish_page_she_signs_and_stays_in_spanish(phone, make_petition):
+def test_lucias_spanish_phone_gets_the_spanish_page_she_signs_and_stays_in_spanish(
+    phone, make_petition, congress
+):
     petition = make_petition(
         title="Fund family case management",
         title_es="Financien la gestión de casos familiares",
@@ -110,7 +109,7 @@ def test_lucias_spanish_phone_gets_the_spanish_page_she_signs_and_stays_in_spani
     page.get_by_label("Código postal").fill("10001")
     page.get_by_role("button", name="Firmar la petición").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Gracias por firmar")
-    expect(page.get_by_role("link", name="Senadores de New York")).to_be_visible()
+    expect(page.get_by_role("heading", name="Senador(a) Charles E. Schumer")).to_be_visible()
     screenshot(page, "thanks-es-phone")
     assert_accessible(page, "Spanish thank-you page")
 
@@ -160,7 +159,7 @@ def test_a_signer_who_must_confirm_sees_the_check_email_page(phone, make_petitio
     expect(page.locator(".progress-text")).to_have_text("0 have signed. Let’s get to 100!")
 
 
-def test_everything_works_without_javascript(phone, make_petition):
+def test_everything_works_without_javascript(phone, make_petition, congress):
     petition = make_petition()
     page = phone(java_script_enabled=False)
     page.goto(petition.get_absolute_url())
@@ -169,5 +168,8 @@ def test_everything_works_without_javascript(phone, make_petition):
     # The link to copy is there as text; the Copy button needs script, so it stays hidden.
     expect(page.get_by_label("Or copy the link")).to_have_value(re.compile(r"\?src=link$"))
     expect(page.get_by_role("button", name="Copy")).to_be_hidden()
-    expect(page.get_by_role("link", name="Senators from Michigan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Senator Gary C. Peters")).to_be_visible()
+    # "I called" is a form: it works without script too.
+    page.get_by_role("button", name="I called Senator Gary C. Peters").click()
+    expect(page.locator("#member-P000595")).to_contain_text("Thank you: your call is counted.")
     screenshot(page, "thanks-no-javascript")

@@ -195,3 +195,25 @@ def test_nginx_accepts_the_production_configuration(tmp_path):
     conf = nginx.install(tmp_path, upstream="127.0.0.1:8000")
     result = nginx.check(conf, tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_call_page_is_kept_for_everyone_but_a_signer_gets_their_own(
+    proxy, browser, make_petition, congress
+):
+    petition = make_petition()
+    call = f"/petitions/{petition.slug}/call/"
+    assert browser.get(call)[1]["X-Cache-Status"] == "MISS"
+    status, headers, page = browser.get(call)
+    assert (status, headers["X-Cache-Status"]) == (200, "HIT") and "Show my members of Congress" in page
+    # A visitor who types a ZIP (or signed) has the signer cookie: past the copy, their own page.
+    signer = Browserless(proxy.https_url)
+    status, headers, _ = signer.post(f"{call}find/", {"zip": "05401"})
+    assert status == 302 and "05401" not in headers["Location"]
+    for _ in range(2):
+        status, headers, page = signer.get(call)
+        assert (status, headers["X-Cache-Status"]) == (200, "BYPASS")
+        assert "Representative Becca Balint" in page and "no-store" in headers["Cache-Control"]
+    # And their page was not kept for the next visitor.
+    status, headers, page = browser.get(call)
+    assert headers["X-Cache-Status"] == "HIT" and "Becca Balint" not in page

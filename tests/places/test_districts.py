@@ -1,11 +1,14 @@
 """ZIP codes to congressional districts: the Census file, the table, and the signatures it updates."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from places.districts import district_label
 from places.models import ZipDistrict
+from places.states import STATES
 from signatures import services
 from tests.support.factories import make_signature
 
@@ -23,10 +26,20 @@ def row(congress_geoid, zcta, land=1000, water=0, name="Congressional District")
     return f"1|{congress_geoid}|{name}|5000|0|G5200|N|2|{zcta}|ZCTA5 {zcta}|3000|0|G6350|B5|S|{land}|{water}"
 
 
+# A national file names every state: one row per state, in ZCTAs 000xx that no
+# sample uses, makes a sample a file load_districts accepts.
+NATIONAL = [row(f"{state.fips}01", f"000{state.fips}") for state in STATES if not state.delegate_only]
+
+
 def write_file(tmp_path, rows, header=HEADER_119, name="tab20_cd11920_zcta520_natl.txt"):
     path = tmp_path / name
-    path.write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    path.write_text("\ufeff" + "\n".join([header, *rows, *NATIONAL]) + "\n", encoding="utf-8")
     return path
+
+
+def sample_rows():
+    """The stored rows of the sample, without the rows that make it national."""
+    return sorted(ZipDistrict.objects.exclude(zcta__startswith="000").values_list("zcta", "district"))
 
 
 SAMPLE = [
@@ -43,15 +56,17 @@ SAMPLE = [
 
 def test_load_districts_reads_the_census_file_and_marks_split_zips(db, tmp_path, capsys):
     call_command("load_districts", str(write_file(tmp_path, SAMPLE)))
-    stored = sorted(ZipDistrict.objects.values_list("zcta", "district"))
-    assert stored == [
+    assert sample_rows() == [
         ("78006", "TX-23"),
         ("78205", "TX-20"),
         ("78209", "TX-20"),
         ("78209", "TX-21"),
         ("99501", "AK-AL"),
     ]
-    assert "Loaded 4 ZIP codes (1 of them in more than one district)" in capsys.readouterr().out
+    assert (
+        f"Loaded {4 + len(NATIONAL)} ZIP codes (1 of them in more than one district)"
+        in capsys.readouterr().out
+    )
 
 
 def test_signatures_get_their_district_at_signing_once_districts_are_loaded(petition, signer_data, tmp_path):
@@ -83,15 +98,19 @@ def test_loading_districts_updates_the_signatures_already_stored(petition, tmp_p
 def test_load_districts_reads_the_118th_congress_file_too(db, tmp_path):
     header = HEADER_119.replace("CD119", "CD118")
     call_command("load_districts", str(write_file(tmp_path, [row("3612", "10001")], header=header)))
-    assert list(ZipDistrict.objects.values_list("zcta", "district")) == [("10001", "NY-12")]
+    assert sample_rows() == [("10001", "NY-12")]
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("zip,district\n10001,NY-12\n", "Not a Census congressional district"),
+        ("zip,district\n10001,NY-12\n", "Not a ZIP-to-district CSV"),
+        ("GEOID|NAME\n3612|x\n", "Not a Census congressional district"),
         (HEADER_119 + "\n" + row("3612", "10001", land="many") + "\n", "Line 2: AREALAND_PART"),
-        (HEADER_119 + "\n", "names no ZIP code"),
+        (HEADER_119 + "\n", "names no district in 50 state"),
+        # Cut short mid-row, and whole rows but only the first states.
+        ("\n".join([HEADER_119, *NATIONAL, row("3612", "10001")[:30]]), "is the file cut short"),
+        ("\n".join([HEADER_119, *NATIONAL[:20]]), "names no district in 30 state"),
     ],
 )
 def test_load_districts_refuses_a_file_it_cannot_read_and_keeps_what_was_loaded(
@@ -102,7 +121,7 @@ def test_load_districts_refuses_a_file_it_cannot_read_and_keeps_what_was_loaded(
     bad.write_text(content, encoding="utf-8")
     with pytest.raises(CommandError, match=message):
         call_command("load_districts", str(bad))
-    assert ZipDistrict.objects.count() == 5
+    assert len(sample_rows()) == 5
 
 
 def test_load_districts_says_when_the_file_is_missing(db, tmp_path):
@@ -116,3 +135,55 @@ def test_load_districts_says_when_the_file_is_missing(db, tmp_path):
 )
 def test_a_district_is_labelled_as_people_write_it(geoid, label):
     assert district_label(geoid) == label
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "places" / "data" / "zccd.csv"
+
+
+def test_a_fresh_database_has_the_shipped_table_of_the_119th_congress(db):
+    # Loaded by the migration places/0002_default_districts (the test
+    # database is made by the migrations).
+    rows = dict.fromkeys(["05401", "78201", "10001", "99501"])
+    for zcta in rows:
+        rows[zcta] = sorted(ZipDistrict.objects.filter(zcta=zcta).values_list("district", flat=True))
+    assert rows == {
+        "05401": ["VT-AL"],
+        "78201": ["TX-20", "TX-35"],
+        "10001": ["NY-10", "NY-12"],
+        "99501": ["AK-AL"],
+    }
+    assert ZipDistrict.objects.count() == 42_033
+
+
+def test_load_districts_reads_the_zccd_csv_and_updates_signatures(petition, tmp_path, capsys):
+    split = make_signature(petition, email="a@x.org", postal_code="78201")
+    ZipDistrict.objects.all().delete()
+    call_command("load_districts", str(SHIPPED))
+    split.refresh_from_db()
+    assert (split.district, split.district_split) == ("", True)
+    assert ZipDistrict.objects.count() == 42_033
+    assert "Loaded 33774 ZIP codes" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("cut", "message"),
+    [
+        (lambda lines: lines[:5000], "names no district in"),  # whole rows, the first states only
+        (lambda lines: [*lines[:-1], lines[-1][:4]], "Line 42034: expected 4 columns"),  # cut mid-row
+        (lambda lines: [lines[0], "48,TX,78201,20", "06,TX,78202,20", *lines[1:]], "Line 3: state 'TX'"),
+        (lambda lines: [lines[0], "50,VT,5401,0", *lines[1:]], "Line 2: not a ZIP code"),
+        (lambda lines: ["fips,state,zip,district", *lines[1:]], "Not a ZIP-to-district CSV"),
+    ],
+)
+def test_load_districts_refuses_a_bad_or_truncated_zccd_csv_and_changes_nothing(
+    petition, tmp_path, cut, message
+):
+    signature = make_signature(petition, email="a@x.org", postal_code="05401")
+    before = ZipDistrict.objects.count()
+    bad = tmp_path / "zccd.csv"
+    bad.write_text("\n".join(cut(SHIPPED.read_text().splitlines())), encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("load_districts", str(bad))
+    assert ZipDistrict.objects.count() == before
+    signature.refresh_from_db()
+    assert signature.district == "VT-AL"

@@ -14,7 +14,7 @@ from signatures.signer_cookie import (
 from tests.support.factories import form_fields
 
 
-def test_signing_leaves_a_signed_httponly_cookie_of_a_day_with_the_address_and_state(
+def test_signing_leaves_a_signed_httponly_cookie_of_a_day_with_the_address_state_and_zip(
     client, rf, make_petition, signer_data, settings
 ):
     settings.SESSION_COOKIE_SECURE = True
@@ -29,7 +29,7 @@ def test_signing_leaves_a_signed_httponly_cookie_of_a_day_with_the_address_and_s
     request = rf.get("/")
     request.COOKIES[SIGNER_COOKIE] = cookie.value
     value = request.get_signed_cookie(SIGNER_COOKIE, salt=SIGNER_COOKIE_SALT, max_age=SIGNER_COOKIE_SECONDS)
-    assert json.loads(value) == {"email": "maria@example.org", "state": "TX"}
+    assert json.loads(value) == {"email": "maria@example.org", "state": "TX", "zip": "78205"}
     assert "maria@example.org" in client.get(response["Location"]).content.decode()
 
 

@@ -8,7 +8,10 @@ def sign_and_thank(client, petition, **fields):
     return client.get(response["Location"]).content.decode()
 
 
-def test_it_links_to_the_signers_members_of_congress_by_the_state_of_their_zip(client, petition):
+# Without a call step (call_chambers "none") the page links to the official lists
+# of the state's members; with one, tests/lawmakers/test_call_step.py.
+def test_it_links_to_the_signers_members_of_congress_by_the_state_of_their_zip(client, make_petition):
+    petition = make_petition(call_chambers="none")
     html = sign_and_thank(client, petition, postal_code="78205")
     assert 'href="https://www.house.gov/representatives#state-texas">Representatives from Texas' in html
     assert 'href="https://www.senate.gov/states/TX/intro.htm">Senators from Texas' in html
@@ -16,8 +19,8 @@ def test_it_links_to_the_signers_members_of_congress_by_the_state_of_their_zip(c
     assert "78205" not in html and "maria@example.org" not in html
 
 
-def test_a_delegate_only_place_gets_no_senators_link(client, petition):
-    html = sign_and_thank(client, petition, postal_code="20001")
+def test_a_delegate_only_place_gets_no_senators_link(client, make_petition):
+    html = sign_and_thank(client, make_petition(call_chambers="none"), postal_code="20001")
     assert "Representatives from District of Columbia" in html
     assert "Senators from" not in html
 
