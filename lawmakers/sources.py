@@ -90,14 +90,30 @@ def check_complete(members: list[dict]) -> None:
     senators = Counter(m["state"] for m in members if m["chamber"] == "sen")
     if not senators:
         raise ValueError("The file names no Senator: is it the list of current members?")
-    wrong = [
-        f"{s.code} ({senators[s.code]})" for s in STATES if not s.delegate_only and senators[s.code] != 2
-    ]
-    if wrong:
+    too_many = [f"{s.code} ({senators[s.code]})" for s in STATES if senators[s.code] > 2]
+    if too_many:
+        raise ValueError(f"A state has two Senators; in this file: {', '.join(too_many)}.")
+    # A seat can be vacant for weeks (a death or a resignation until the
+    # appointment), and the data must still load then; a file cut short or
+    # another file misses many more seats than the Senate ever has empty.
+    short = senate_vacancies(members)
+    if sum(short.values()) > MAX_SENATE_VACANCIES:
+        listed = [f"{code}: {n}" for code, n in short.items()]
         raise ValueError(
-            f"Every state has two Senators; in this file {len(wrong)} state(s) do not: "
-            f"{', '.join(wrong[:10])}{', …' if len(wrong) > 10 else ''}. Is the file cut short?"
+            f"Every state has two Senators; this file lacks {sum(short.values())} "
+            f"({', '.join(listed[:10])}{', …' if len(listed) > 10 else ''}), more than the "
+            f"{MAX_SENATE_VACANCIES} vacant seats the Senate ever has at once. Is the file cut short?"
         )
+
+
+# More Senate seats vacant at once than has happened in decades.
+MAX_SENATE_VACANCIES = 3
+
+
+def senate_vacancies(members: list[dict]) -> dict[str, int]:
+    """The states that lack a Senator in this list, with how many seats each lacks."""
+    senators = Counter(m["state"] for m in members if m["chamber"] == "sen")
+    return {s.code: 2 - senators[s.code] for s in STATES if not s.delegate_only and senators[s.code] < 2}
 
 
 def read_legislators(members: IO[str], offices: IO[str] | None = None) -> list[dict]:

@@ -94,6 +94,27 @@ def one_senator_less(current):
     return [e for e in current if e["id"]["bioguide"] != "S000033"]
 
 
+def senator(current):
+    return next(e for e in current if e["id"]["bioguide"] == "S000033")
+
+
+def four_senators_less(current):
+    """One seat fewer in each of four states: more than the Senate ever has vacant."""
+    gone = []
+    for state in ["VT", "TX", "NY", "CA"]:
+        gone.append(
+            next(e for e in current if e["terms"][-1]["type"] == "sen" and e["terms"][-1]["state"] == state)
+        )
+    return [e for e in current if e not in gone]
+
+
+def test_a_vacant_senate_seat_loads_and_is_named(congress, tmp_path, capsys):
+    current, _ = as_source(SNAPSHOT_MEMBERS)
+    call_command("load_legislators", *write(tmp_path, one_senator_less(current)))
+    assert Legislator.objects.count() == len(SNAPSHOT_MEMBERS) - 1
+    assert "Vacant Senate seats in this data: VT (1)." in capsys.readouterr().out
+
+
 def lacking_state(current):
     del current[3]["terms"][-1]["state"]
     return current
@@ -107,9 +128,13 @@ def bad_end(current):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda c: c[:200], "in this file .* state\\(s\\) do not"),  # cut short
+        (lambda c: c[:200], "this file lacks \\d+ .* Is the file cut short"),  # cut short
         (without_senators, "names no Senator"),
-        (one_senator_less, "VT \\(1\\)"),
+        (four_senators_less, "lacks 4 \\(CA: 1, NY: 1, TX: 1, VT: 1\\)"),
+        (
+            lambda c: [*c, {**senator(c), "id": {"bioguide": "X000001"}}],
+            "A state has two Senators; .*VT \\(3\\)",
+        ),
         (lacking_state, "lacks terms\\[-1\\].state"),
         (bad_end, "the term's end is not a date: 'soon'"),
         (lambda c: [], "names no member"),
@@ -130,7 +155,7 @@ def test_a_yaml_file_cut_mid_entry_is_refused(congress, tmp_path):
     current, _ = as_source(SNAPSHOT_MEMBERS)
     path = Path(write(tmp_path, current)[0])
     path.write_text(path.read_text()[:-40_000] + '  - type: "se', encoding="utf-8")
-    with pytest.raises(CommandError, match="not valid YAML|state\\(s\\) do not|lacks"):
+    with pytest.raises(CommandError, match="not valid YAML|cut short|lacks"):
         call_command("load_legislators", str(path))
     assert Legislator.objects.count() == len(SNAPSHOT_MEMBERS)
 

@@ -48,3 +48,6 @@ class Command(BaseCommand):
             f"Loaded {len(members)} members of Congress ({senators} Senators, {len(members) - senators} "
             f"in the House) and {sum(len(m['offices']) for m in members)} offices, data of {taken_on}."
         )
+        if vacant := sources.senate_vacancies(members):
+            seats = ", ".join(f"{code} ({n})" for code, n in vacant.items())
+            self.stdout.write(f"Vacant Senate seats in this data: {seats}.")
