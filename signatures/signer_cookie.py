@@ -14,16 +14,19 @@ SIGNER_COOKIE_SALT = "signatures.signer"
 SIGNER_COOKIE_SECONDS = 24 * 3600
 
 
-def remember_signer(response, *, email: str, state: str = ""):
+def remember_signer(response, *, email: str, state: str = "", cross_site: bool = False):
+    """Keep what the signer typed on their browser. cross_site: for the next page inside a
+    partner's frame (petition/embed.py), where a Lax cookie is neither stored nor sent;
+    browsers take SameSite=None only with Secure (http://localhost counts as secure)."""
     value = json.dumps({"email": email, "state": state}, separators=(",", ":"))
     response.set_signed_cookie(
         SIGNER_COOKIE,
         value,
         salt=SIGNER_COOKIE_SALT,
         max_age=SIGNER_COOKIE_SECONDS,
-        secure=settings.SESSION_COOKIE_SECURE,
+        secure=True if cross_site else settings.SESSION_COOKIE_SECURE,
         httponly=True,
-        samesite="Lax",
+        samesite="None" if cross_site else "Lax",
     )
     return response
 
