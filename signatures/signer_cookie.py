@@ -15,9 +15,7 @@ SIGNER_COOKIE_SECONDS = 24 * 3600
 
 
 def remember_signer(response, *, email: str, state: str = "", cross_site: bool = False):
-    """Keep what the signer typed on their browser. cross_site: for the next page inside a
-    partner's frame (petition/embed.py), where a Lax cookie is neither stored nor sent;
-    browsers take SameSite=None only with Secure (http://localhost counts as secure)."""
+    """Keep what the signer typed on their browser; cross_site: see _partitioned."""
     value = json.dumps({"email": email, "state": state}, separators=(",", ":"))
     response.set_signed_cookie(
         SIGNER_COOKIE,
@@ -28,6 +26,22 @@ def remember_signer(response, *, email: str, state: str = "", cross_site: bool =
         httponly=True,
         samesite="None" if cross_site else "Lax",
     )
+    return _partitioned(response) if cross_site else response
+
+
+def _partitioned(response):
+    """The cookie for the next page inside a partner's frame (petition/embed.py), partitioned.
+
+    There it is a third-party cookie: a Lax one is neither stored nor sent,
+    and browsers that block third-party cookies (Chromium does) keep one only
+    when it is partitioned (CHIPS): kept for that partner's site alone, so it
+    tells no other site anything. It needs Secure and SameSite=None
+    (http://localhost counts as secure). Python's cookie module cannot write
+    the Partitioned attribute before 3.14, so the cookie Django made is sent
+    as a header of its own with the attribute added.
+    """
+    morsel = response.cookies.pop(SIGNER_COOKIE)
+    response["Set-Cookie"] = f"{morsel.OutputString()}; Partitioned"
     return response
 
 

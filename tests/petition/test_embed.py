@@ -1,5 +1,7 @@
 """The embeddable signing form: framed only by the petition's partner sites, signing works inside the frame."""
 
+from http.cookies import SimpleCookie
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -87,8 +89,11 @@ def test_signing_in_the_frame_keeps_the_next_page_in_the_frame(client, make_peti
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("petition:embed_check_email", args=[petition.slug])
-    cookie = response.cookies[SIGNER_COOKIE]
-    assert (cookie["samesite"], cookie["secure"]) == ("None", True)
+    # A partitioned cookie: the only kind a browser that blocks third-party cookies keeps in a frame.
+    cookie = SimpleCookie(response["Set-Cookie"].removesuffix("; Partitioned"))[SIGNER_COOKIE]
+    assert response["Set-Cookie"].endswith("; Partitioned")
+    assert (cookie["samesite"], cookie["secure"], cookie["httponly"]) == ("None", True, True)
+    client.cookies[SIGNER_COOKIE] = cookie.value  # the test client's jar knows no Partitioned
     page = client.get(response["Location"])
     assert "ana@example.org" in page.content.decode()
     assert frame_ancestors(page) == PARTNER
