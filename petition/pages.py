@@ -58,6 +58,22 @@ def form_copy_seconds() -> int:
     return max(settings.SIGN_FORM_MAX_SECONDS // 4, 1)
 
 
+def sign_form_version(petition, count: int) -> tuple:
+    """What a page with the sign form and the count is drawn from, whatever else it shows."""
+    return (
+        petition.pk,
+        petition.updated_at,
+        petition.is_open,
+        count,
+        int(time.time()) // form_copy_seconds(),
+    )
+
+
+def sign_form_fills(petition) -> dict[str, str]:
+    # When the form was shown (the bot trap): as fresh as the facts.
+    return {"started": form_started_token(petition)}
+
+
 def shown_states(petition) -> dict[str, int | None]:
     """The petition's counted signatures per state as the public sees them (None: fewer than min_shown)."""
     return place_figures(petition).shown(petition.min_shown).states
@@ -81,23 +97,17 @@ class Campaign:
 
     @property
     def version(self) -> tuple:
-        petition = self.petition
         return (
-            petition.pk,
-            petition.updated_at,
-            petition.is_open,
-            self.count,
+            *sign_form_version(self.petition, self.count),
             self.signers_page,
             self.signers_has_older,
             tuple((s.pk, s.public_name, s.city, s.region, s.public_comment) for s in self.signers),
             tuple(self.states.items()),
-            int(time.time()) // form_copy_seconds(),
         )
 
     @property
     def fills(self) -> dict[str, str]:
-        # When the form was shown (the bot trap): as fresh as the facts.
-        return {"started": form_started_token(self.petition)}
+        return sign_form_fills(self.petition)
 
 
 def campaign_page(request, slug=None) -> Shown:
@@ -231,19 +241,11 @@ class Embed:
 
     @property
     def version(self) -> tuple:
-        petition = self.petition
-        return (
-            petition.pk,
-            petition.updated_at,
-            petition.is_open,
-            self.count,
-            self.origins,
-            int(time.time()) // form_copy_seconds(),
-        )
+        return (*sign_form_version(self.petition, self.count), self.origins)
 
     @property
     def fills(self) -> dict[str, str]:
-        return {"started": form_started_token(self.petition)}
+        return sign_form_fills(self.petition)
 
     @property
     def headers(self) -> dict[str, str]:
