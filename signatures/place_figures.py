@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 # How long one process may take to recompute before another may try.
 _LOCK_SECONDS = 60
+# After the shared cache failed, how long this process does without it.
+_RETRY_SECONDS = 10
+_shared_down_until = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,16 +72,21 @@ def place_figures(petition) -> PlaceFigures:
     """The petition's figures, at most PLACE_FIGURES_SECONDS old (older while one process recomputes them).
 
     When the shared cache fails (Redis down) each process keeps its own copy
-    for the same time instead: more GROUP BYs, never an error.
+    for the same time instead, and stops asking the shared cache for
+    _RETRY_SECONDS, so that its timeout is not paid on every page: more
+    GROUP BYs, never an error.
     """
+    global _shared_down_until
     # The creation time makes the key unique to this petition even across
     # databases that reuse ids (a restored backup, the test runs sharing a Redis).
     key = f"place-figures:{petition.pk}:{petition.created_at.timestamp()}"
-    try:
-        return _kept_or_computed(cache, key, petition)
-    except (RedisError, OSError) as error:
-        logger.warning("Place figures kept per process, the cache is unavailable: %s", error)
-        return _kept_or_computed(caches["pages"], key, petition)
+    if time.monotonic() >= _shared_down_until:
+        try:
+            return _kept_or_computed(cache, key, petition)
+        except (RedisError, OSError) as error:
+            logger.warning("Place figures kept per process, the cache is unavailable: %s", error)
+            _shared_down_until = time.monotonic() + _RETRY_SECONDS
+    return _kept_or_computed(caches["pages"], key, petition)
 
 
 def _kept_or_computed(store, key: str, petition) -> PlaceFigures:
