@@ -1,5 +1,5 @@
 """A partner site frames the signing form: Ana signs inside the frame, confirms by email, and the
-count moves; a site that is not a partner gets an empty frame. And the map, on a 320 px phone.
+count moves; a site that is not a partner gets an empty frame.
 
 The site runs on localhost and the partner pages on 127.0.0.1: two different
 sites for the browser (cookies and Sec-Fetch-Site compare sites), as a
@@ -9,7 +9,6 @@ partner's domain and ours are.
 import contextlib
 import dataclasses
 import http.server
-import re
 import threading
 
 import pytest
@@ -19,7 +18,6 @@ from petition.models import EmbedPartner
 from signatures.counting import count_for
 from signatures.models import Signature
 from tests.e2e.pages import look_at, screenshot, text_link
-from tests.support.factories import make_signatures
 from tests.support.live import collect_static, free_port, gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -122,26 +120,3 @@ def test_the_embed_page_on_its_own_is_accessible_at_320px(phone, make_petition):
     page.goto(f"/es/petitions/{petition.slug}/embed/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     look_at(page, "embed-320-es")
-
-
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_the_map_and_its_table_on_a_320px_phone(phone, make_petition, language):
-    petition = make_petition(title="Keep the clinic open", title_es="Que la clínica siga abierta", goal=100)
-    make_signatures(petition, 12, postal_code="78205")
-    make_signatures(petition, 6, start=12, postal_code="94110")
-    make_signatures(petition, 2, start=18, postal_code="05401")
-    prefix = "/es" if language == "es" else ""
-    page = phone(viewport={"width": 320, "height": 800}, locale="es-US" if language == "es" else "en-US")
-    page.goto(f"{prefix}/petitions/{petition.slug}/")
-    svg = page.locator("svg.state-map-svg")
-    expect(svg).to_have_attribute("role", "img")
-    table = page.locator(".map-table table")
-    expect(table).to_be_hidden()
-    page.locator(".map-table summary").click()
-    expect(table).to_be_visible()
-    fewer = "menos de 5" if language == "es" else "fewer than 5"
-    expect(table.locator("tr", has_text="Vermont")).to_contain_text(fewer)
-    expect(table.locator("tr", has_text="Texas")).to_contain_text("12")
-    page.locator(".where").scroll_into_view_if_needed()
-    look_at(page, f"map-320-{language}")
-    assert not re.search(r"Vermont\D*2\b", page.locator(".where").inner_text())
