@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_tasks_db",
     # For its Spanish country names (its catalogue), not for models.
     "django_countries",
@@ -354,6 +355,11 @@ COUNT_MAX_AGE = envint("COUNT_MAX_AGE", 2)
 # signers, the petition) before reading it again (0: every request reads it);
 # the page drawn from it is kept for as long as it stays the same.
 MICROCACHE_SECONDS = envint("MICROCACHE_SECONDS", 1)
+# Seconds the per-state and per-district figures (the map, data.json) are
+# reused before one process recomputes them with a GROUP BY over the
+# petition's signatures (signatures/place_figures.py): they lag the count by
+# up to this much.
+PLACE_FIGURES_SECONDS = envint("PLACE_FIGURES_SECONDS", 60)
 
 # django-ratelimit's own switch. Off only for the benchmark, where one client
 # plays thousands of signers.

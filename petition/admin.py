@@ -1,6 +1,6 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,15 +13,55 @@ from django.utils.translation import gettext_lazy as _
 from lawmakers.admin import data_status
 from petition.dashboard import confirmation_rate, dashboard
 from petition.markdown import render_markdown
-from petition.models import Petition
-from signatures.counting import count_for
-from signatures.models import CountShard
+from petition.models import EmbedPartner, Petition
+from petition.origins import normalise_origin
+from signatures.counting import count_for, with_counts
+
+
+class EmbedPartnerForm(forms.ModelForm):
+    class Meta:
+        model = EmbedPartner
+        fields = ["name", "origin", "source"]
+
+    def clean_origin(self):
+        # Normalised here, so that two spellings of one origin meet the uniqueness check.
+        return normalise_origin(self.cleaned_data["origin"])
+
+    def clean_source(self):
+        return self.cleaned_data["source"].strip().lower()
+
+
+class EmbedPartnerInline(admin.TabularInline):
+    model = EmbedPartner
+    form = EmbedPartnerForm
+    extra = 0
+    fields = ["name", "origin", "source", "snippet"]
+    readonly_fields = ["snippet"]
+    verbose_name_plural = _("Partner sites that may show the signing form (embed)")
+
+    @admin.display(description=_("code to paste into the partner's page"))
+    def snippet(self, obj):
+        if obj.pk is None:
+            return _("Shown once saved.")
+        code = format_html(
+            '<iframe src="{}" title="{}" width="100%" height="760" loading="lazy" '
+            'style="border:0;max-width:36rem"></iframe>',
+            obj.embed_url(),
+            obj.petition.title,
+        )
+        return format_html(
+            '<textarea readonly rows="4" cols="60" aria-label="{}">{}</textarea>',
+            _("Code to paste into the partner's page"),
+            code,
+        )
 
 
 @admin.register(Petition)
 class PetitionAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
+
+    inlines = [EmbedPartnerInline]
 
     list_display = ["title", "status", "featured", "signature_count", "goal", "opens_at", "closes_at"]
     list_filter = ["status", "featured"]
@@ -76,6 +116,16 @@ class PetitionAdmin(admin.ModelAdmin):
             {"fields": ["find_representative_url", "find_senators_url", "donate_url", "volunteer_url"]},
         ),
         (
+            _("Public map and data"),
+            {
+                "fields": ["min_shown"],
+                "description": _(
+                    "The campaign page's map and data.json show counted signatures per state and "
+                    "district; a place with fewer than this many shows “fewer than N”."
+                ),
+            },
+        ),
+        (
             _("Signing limits"),
             {
                 "fields": ["ip_burst_limit", "ip_hourly_limit", "email_hourly_limit"],
@@ -89,21 +139,15 @@ class PetitionAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # The list shows every petition's count in the same query: the sum of its shards.
-        shards = (
-            CountShard.objects.filter(petition=OuterRef("pk"))
-            .values("petition")
-            .annotate(total=Sum("count"))
-            .values("total")
-        )
-        return super().get_queryset(request).annotate(shard_total=Subquery(shards))
+        # The list shows every petition's count in the same query.
+        return with_counts(super().get_queryset(request))
 
-    @admin.display(description=_("signatures"), ordering="shard_total")
+    @admin.display(description=_("signatures"), ordering="signature_total")
     def signature_count(self, obj):
         if obj.pk is None:
             return "—"
-        total = obj.shard_total if hasattr(obj, "shard_total") else count_for(obj)
-        return number_format(total or 0, force_grouping=True)
+        total = obj.signature_total if hasattr(obj, "signature_total") else count_for(obj)
+        return number_format(total, force_grouping=True)
 
     @admin.display(description=_("confirmation rate"))
     def confirmation_rate_display(self, obj):
@@ -137,7 +181,8 @@ class PetitionAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · '
+            '<a href="{}">{}</a>',
             reverse("admin:petition_petition_dashboard", args=[obj.pk]),
             _("Dashboard"),
             reverse("admin:signatures_signature_changelist") + f"?petition__id__exact={obj.pk}",
@@ -146,6 +191,8 @@ class PetitionAdmin(admin.ModelAdmin):
             _("Export signers"),
             obj.get_absolute_url(),
             _("Public page"),
+            reverse("petition:data_json", args=[obj.slug]),
+            _("Open data (JSON)"),
         )
 
     def get_urls(self):

@@ -85,7 +85,10 @@ class Shown:
     read: reads those facts from the database; None when there is no such
       page. Facts have a `version` (a tuple of plain values: everything the
       body is drawn from, so the same version is the same body) and may have
-      `fills` (values for the body's slots, read with them, not in the ETag).
+      `fills` (values for the body's slots, read with them, not in the ETag)
+      and `headers` (response headers drawn from them, such as the embed
+      page's Content-Security-Policy: set on every answer, a 304 included, so
+      that a browser revalidating its copy is not handed another policy).
     fills: the request's own values for the body's slots; part of the ETag.
     """
 
@@ -141,6 +144,9 @@ def cached_publicly(max_age: int, *, shown_by: Callable[..., Shown]):
             response = conditional(request, *args, copy=copy, **kwargs)
             if response.status_code == 304:
                 response["Cache-Control"] = cache_control
+            if response.status_code in (200, 304):
+                for header, value in copy.headers.items():
+                    response[header] = value
             return response
 
         return wrapped
@@ -157,7 +163,7 @@ class _Copy:
         self.public = False
         kept = caches[PAGES].get(f"facts:{self.key}")
         if kept is not None and kept[0] == _writes:
-            self.version, self.fills = kept[1:]
+            self.version, self.fills, self.headers = kept[1:]
             self.facts = None
             self.etag = self._etag()
         else:
@@ -168,12 +174,16 @@ class _Copy:
         writes = _writes
         self.facts = self.shown.read()
         if self.facts is None:
-            self.version, self.fills = None, {}
+            self.version, self.fills, self.headers = None, {}, {}
         else:
-            self.version, self.fills = _digest(self.facts.version), getattr(self.facts, "fills", {})
+            self.version = _digest(self.facts.version)
+            self.fills = getattr(self.facts, "fills", {})
+            self.headers = getattr(self.facts, "headers", {})
         if settings.MICROCACHE_SECONDS:
             caches[PAGES].set(
-                f"facts:{self.key}", (writes, self.version, self.fills), settings.MICROCACHE_SECONDS
+                f"facts:{self.key}",
+                (writes, self.version, self.fills, self.headers),
+                settings.MICROCACHE_SECONDS,
             )
         self.etag = self._etag()
 

@@ -4,7 +4,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +14,22 @@ from django.utils.translation import gettext_lazy as _
 
 from petition.markdown import render_markdown
 from petition.milestones import next_target, parse_milestones, validate_milestones
+from petition.origins import normalise_origin, validate_origin
+
+# A ?src= share code, as Signature.source stores it (signatures.forms.clean_source).
+SOURCE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+
+# Paths beside the petitions' own under /petitions/ (petition/urls.py): no petition may take them.
+RESERVED_SLUGS = {"closed"}
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of a page of the site; choose another slug."),
+            code="reserved",
+            params={"slug": value},
+        )
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -35,6 +51,13 @@ class PetitionQuerySet(models.QuerySet):
         return self.filter(status=Petition.Status.OPEN).filter(
             Q(opens_at__isnull=True) | Q(opens_at__lte=now),
             Q(closes_at__isnull=True) | Q(closes_at__gt=now),
+        )
+
+    def closed(self):
+        """Visible petitions that take no more signatures: closed ones and open ones past their closing time."""
+        now = timezone.now()
+        return self.filter(
+            Q(status=Petition.Status.CLOSED) | Q(status=Petition.Status.OPEN, closes_at__lte=now)
         )
 
     def featured(self):
@@ -78,7 +101,7 @@ class Petition(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, validators=[validate_slug_not_reserved])
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title (Spanish)"), max_length=200, blank=True)
     summary = models.CharField(
@@ -173,6 +196,17 @@ class Petition(models.Model):
     )
     call_script_es = models.TextField(
         _("call script (Spanish)"), blank=True, validators=[validate_call_script]
+    )
+    # Public maps and data show a place's figure only from this many counted
+    # signatures up: below it, a figure could point at a few people.
+    min_shown = models.PositiveSmallIntegerField(
+        _("smallest figure shown"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "On the public map and in the open data, a state or district with fewer counted "
+            "signatures than this shows “fewer than N”, never its number."
+        ),
     )
     donate_url = models.URLField(_("donate link"), blank=True)
     volunteer_url = models.URLField(_("volunteer link"), blank=True)
@@ -287,3 +321,59 @@ class Petition(models.Model):
     @property
     def local_targets(self) -> list[str]:
         return [line.strip() for line in self._localized("targets").splitlines() if line.strip()]
+
+
+class EmbedPartnerQuerySet(models.QuerySet):
+    def origins(self) -> tuple[str, ...]:
+        """These partners' origins, in a stable order (the embed page's frame-ancestors)."""
+        return tuple(self.order_by("origin").values_list("origin", flat=True))
+
+
+class EmbedPartner(models.Model):
+    """A partner site allowed to show a petition's signing form in an iframe, with its own ?src= code."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="embed_partners", verbose_name=_("petition")
+    )
+    name = models.CharField(_("partner"), max_length=100, help_text=_("The organisation, for organizers."))
+    origin = models.CharField(
+        _("site origin"),
+        max_length=200,
+        validators=[validate_origin],
+        help_text=_("Scheme, host and port if any, like https://partner.example.org: no path."),
+    )
+    source = models.CharField(
+        _("source code"),
+        max_length=32,
+        validators=[
+            RegexValidator(
+                SOURCE_PATTERN,
+                _("Lowercase letters, digits, - and _, starting with a letter or digit, at most 32."),
+            )
+        ],
+        help_text=_("Stored with each signature made through this partner (the ?src= code)."),
+    )
+
+    objects = EmbedPartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("embedding partner")
+        verbose_name_plural = _("embedding partners")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "origin"], name="one_partner_per_origin"),
+            models.UniqueConstraint(fields=["petition", "source"], name="one_partner_per_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.origin})"
+
+    def clean(self):
+        try:
+            self.origin = normalise_origin(self.origin)
+        except ValidationError:
+            pass  # the field's validator has already reported it
+        self.source = (self.source or "").strip().lower()
+
+    def embed_url(self) -> str:
+        return f"{settings.SITE_URL}{reverse('petition:embed', args=[self.petition.slug])}?src={self.source}"

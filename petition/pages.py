@@ -13,11 +13,13 @@ from django.conf import settings
 from lawmakers import tallies
 from lawmakers.models import Legislator
 from petition.caching import Shown, query_value
-from petition.models import Petition
+from petition.framing import framing_headers
+from petition.models import EmbedPartner, Petition
 from signatures.abuse.bot_trap import form_started_token
-from signatures.counting import count_for
+from signatures.counting import count_for, with_counts
 from signatures.forms import clean_source
 from signatures.models import Signature
+from signatures.place_figures import place_figures
 
 SIGNERS_PER_PAGE = 10
 # Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
@@ -58,39 +60,56 @@ def form_copy_seconds() -> int:
     return max(settings.SIGN_FORM_MAX_SECONDS // 4, 1)
 
 
+def sign_form_version(petition, count: int) -> tuple:
+    """What a page with the sign form and the count is drawn from, whatever else it shows."""
+    return (
+        petition.pk,
+        petition.updated_at,
+        petition.is_open,
+        count,
+        int(time.time()) // form_copy_seconds(),
+    )
+
+
+def sign_form_fills(petition) -> dict[str, str]:
+    # When the form was shown (the bot trap): as fresh as the facts.
+    return {"started": form_started_token(petition)}
+
+
+def shown_states(petition) -> dict[str, int | None]:
+    """The petition's counted signatures per state as the public sees them (None: fewer than min_shown)."""
+    return place_figures(petition).shown(petition.min_shown).states
+
+
 @dataclass(frozen=True)
 class Campaign:
-    """The campaign page's facts: the petition, its count and one page of its public signers."""
+    """The campaign page's facts: the petition, its count, one page of its public signers, the map's figures."""
 
     petition: Petition
     count: int
     signers: list
     signers_page: int
     signers_has_older: bool
+    states: dict
 
     @classmethod
     def read(cls, petition, page: int) -> "Campaign":
         signers, has_older = recent_signers(petition, page)
-        return cls(petition, count_for(petition), signers, page, has_older)
+        return cls(petition, count_for(petition), signers, page, has_older, shown_states(petition))
 
     @property
     def version(self) -> tuple:
-        petition = self.petition
         return (
-            petition.pk,
-            petition.updated_at,
-            petition.is_open,
-            self.count,
+            *sign_form_version(self.petition, self.count),
             self.signers_page,
             self.signers_has_older,
             tuple((s.pk, s.public_name, s.city, s.region, s.public_comment) for s in self.signers),
-            int(time.time()) // form_copy_seconds(),
+            tuple(self.states.items()),
         )
 
     @property
     def fills(self) -> dict[str, str]:
-        # When the form was shown (the bot trap): as fresh as the facts.
-        return {"started": form_started_token(self.petition)}
+        return sign_form_fills(self.petition)
 
 
 def campaign_page(request, slug=None) -> Shown:
@@ -179,3 +198,99 @@ def call_page(request, slug) -> Shown:
         )
 
     return Shown(key=("call", slug), read=read)
+
+
+class OpenData:
+    """data.json's facts: the count and the public figures per state and district."""
+
+    count: int
+    goal: int
+    min_shown: int
+    updated: float
+    states: dict
+    districts: dict
+
+    @property
+    def version(self) -> tuple:
+        return (
+            self.count,
+            self.goal,
+            self.min_shown,
+            self.updated,
+            *self.states.items(),
+            *self.districts.items(),
+        )
+
+
+def open_data_page(request, slug) -> Shown:
+    def read():
+        petition = (
+            Petition.objects.visible().filter(slug=slug).only("pk", "goal", "min_shown", "created_at").first()
+        )
+        if petition is None:
+            return None
+        figures = place_figures(petition).shown(petition.min_shown)
+        return OpenData(
+            count_for(petition),
+            petition.goal,
+            petition.min_shown,
+            figures.as_of,
+            figures.states,
+            figures.districts,
+        )
+
+    return Shown(key=("data", slug), read=read)
+
+
+@dataclass(frozen=True)
+class PetitionList:
+    """The index's facts: open (or closed) petitions with their counts, most signed first."""
+
+    closed: bool
+    petitions: list
+
+    @property
+    def version(self) -> tuple:
+        return (self.closed, *((p.pk, p.updated_at, p.signature_total) for p in self.petitions))
+
+
+def index_page(request, *, closed: bool = False) -> Shown:
+    def read():
+        petitions = Petition.objects.closed() if closed else Petition.objects.open()
+        petitions = with_counts(petitions.defer("body", "body_es")).order_by(
+            "-signature_total", "-created_at"
+        )
+        return PetitionList(closed, list(petitions))
+
+    return Shown(key=("index", closed), read=read)
+
+
+@dataclass(frozen=True)
+class Embed:
+    """The embed page's facts: the petition, its count, and the partner sites allowed to frame it."""
+
+    petition: Petition
+    count: int
+    origins: tuple
+
+    @property
+    def version(self) -> tuple:
+        return (*sign_form_version(self.petition, self.count), self.origins)
+
+    @property
+    def fills(self) -> dict[str, str]:
+        return sign_form_fills(self.petition)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return framing_headers(self.origins)
+
+
+def embed_page(request, slug) -> Shown:
+    def read():
+        petition = Petition.objects.visible().defer("body", "body_es").filter(slug=slug).first()
+        if petition is None:
+            return None
+        return Embed(petition, count_for(petition), EmbedPartner.objects.filter(petition=petition).origins())
+
+    return Shown(key=("embed", slug), read=read, fills={"source": clean_source(query_value(request, "src"))})

@@ -1,10 +1,13 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
@@ -12,6 +15,7 @@ from lawmakers.forms import ZipForm
 from lawmakers.panel import title as member_title
 from petition import pages, share_image
 from petition.caching import cached_publicly, slot
+from petition.maps import state_map
 from petition.models import Petition
 from petition.pages import Campaign, signers_page
 from places.links import state_for_postal_code
@@ -39,21 +43,39 @@ def render_campaign(request, campaign, *, form=None, status=200):
         form = SignatureForm(
             initial={"source": slot("source"), "started": slot("started")}, petition=petition
         )
-    count = campaign.count
-    target = petition.target_for(count)
     context = {
-        "petition": petition,
-        "count": count,
-        "target": target,
-        "goal_reached": count >= petition.goal,
+        **progress(petition, campaign.count),
         "form": form,
         "signers": campaign.signers,
         "signers_page": campaign.signers_page,
         "signers_has_older": campaign.signers_has_older,
         "share_url": settings.SITE_URL + petition.get_absolute_url(),
         "site_url": settings.SITE_URL,
+        "map": state_map(campaign.states, min_shown=petition.min_shown),
     }
     return render(request, "petition/detail.html", context, status=status)
+
+
+def render_embed(request, embed, *, form=None, status=200):
+    """The embed page: title, count and the signing form, for a partner's iframe."""
+    petition = embed.petition
+    if form is None:
+        form = SignatureForm(
+            initial={"source": slot("source"), "started": slot("started")}, petition=petition
+        )
+    return render(
+        request, "petition/embed.html", {**progress(petition, embed.count), "form": form}, status=status
+    )
+
+
+def progress(petition, count: int) -> dict:
+    """What petition/_progress.html shows."""
+    return {
+        "petition": petition,
+        "count": count,
+        "target": petition.target_for(count),
+        "goal_reached": count >= petition.goal,
+    }
 
 
 @require_safe
@@ -78,6 +100,52 @@ def count_json(request, slug, *, facts):
     if facts is None:
         raise Http404
     return JsonResponse({"count": facts.count, "goal": facts.goal})
+
+
+@require_safe
+@cached_publicly(settings.COUNT_MAX_AGE, shown_by=pages.open_data_page)
+def data_json(request, slug, *, facts):
+    """The open data: the count and the counted signatures per state and district (docs/open-data.md)."""
+    if facts is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "count": facts.count,
+            "goal": facts.goal,
+            "updated": datetime.fromtimestamp(facts.updated, tz=UTC).isoformat(timespec="seconds"),
+            "min_shown": facts.min_shown,
+            "states": facts.states,
+            "districts": facts.districts,
+        }
+    )
+
+
+@require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE, shown_by=pages.index_page)
+def index(request, *, facts, closed=False):
+    return render(request, "petition/index.html", {"petitions": facts.petitions, "closed": facts.closed})
+
+
+# Kept off what only one signer should reach (their links) or that is not a
+# page (admin, the language switch). Paths for both languages: Spanish ones
+# start with /es/.
+ROBOTS_DISALLOWED = [
+    "/*/confirm/",
+    "/*/withdraw/",
+    "/*/unsubscribe/",
+    "/*/check-email/",
+    "/*/thanks/",
+    "/*/send-again/",
+    "/language/",
+]
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED)]
+    lines += [f"Disallow: /{settings.ADMIN_URL}", "", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @require_safe
@@ -169,6 +237,15 @@ def signing_petition_key(slug: str) -> str:
 @require_POST
 def sign(request, slug):
     """The campaign page's form: store the signature, or show the page again with the errors."""
+    return signing(request, slug, embedded=False)
+
+
+def signing(request, slug, *, embedded: bool):
+    """Store a signature from the campaign page's form or, embedded, from the embed page's.
+
+    Embedded, the errors and the next page stay in the partner's frame, and
+    the signer cookie is sent cross-site so that the next page can read it there.
+    """
     petition = signing_petition(slug)
     if petition is None:
         raise Http404
@@ -178,6 +255,10 @@ def sign(request, slug):
         return _closed(request, petition)
     form = SignatureForm(request.POST, petition=petition)
     if not form.is_valid():
+        if embedded:
+            return render_embed(
+                request, pages.Embed(petition, count_for(petition), ()), form=form, status=400
+            )
         return render_petition(request, petition, form=form, status=400)
     try:
         services.signature_submit(
@@ -190,12 +271,14 @@ def sign(request, slug):
         return _closed(request, petition)
     # The same next page whether or not the address had signed before: the
     # site never tells a stranger who has signed.
-    next_page = "signatures:check_email" if petition.requires_confirmation else "signatures:thanks"
+    next_page = "check_email" if petition.requires_confirmation else "thanks"
+    next_page = f"petition:embed_{next_page}" if embedded else f"signatures:{next_page}"
     return remember_signer(
         redirect(next_page, slug=petition.slug),
         email=form.cleaned_data["email"],
         state=state_for_postal_code(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
         zip=zip5(form.cleaned_data["postal_code"], form.cleaned_data["country"]),
+        cross_site=embedded,
     )
 
 

@@ -4,12 +4,25 @@ import random
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from signatures.models import CountShard, Signature
 
 
 def count_for(petition) -> int:
     return CountShard.objects.total(petition)
+
+
+def with_counts(petitions):
+    """The petitions with `signature_total`, each one's count, read in the same query (the sum of its shards)."""
+    shards = (
+        CountShard.objects.filter(petition=OuterRef("pk"))
+        .values("petition")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return petitions.annotate(signature_total=Coalesce(Subquery(shards), 0))
 
 
 # {rows}: the (petition_id, shard, count) rows to add, a VALUES list or a SELECT.

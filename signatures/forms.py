@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from petition.models import SOURCE_PATTERN
 from signatures.abuse.bot_trap import BotTrapForm
 from signatures.validators import (
     normalize_postal_code,
@@ -22,7 +23,7 @@ class CountryChoiceField(forms.ChoiceField):
 
 # A share code from ?src= (wa, fb, x, em, link, or an organizer's own): short
 # and slug-like, so that nothing else rides along into the signature row.
-SOURCE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+SOURCE_RE = re.compile(SOURCE_PATTERN)
 
 
 def clean_source(value: str | None) -> str:

@@ -6,13 +6,18 @@ downloads its own build. Without it these tests fail, they do not skip: a
 suite that silently stops checking the pages people use is worse than a red one.
 """
 
+import email
+import email.policy
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import sync_playwright
 
-from tests.support.live import collect_static, gunicorn
+from tests.support.live import collect_static, free_port, gunicorn
+from tests.support.mailtools import run_worker
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -77,3 +82,41 @@ def phone(browser, site):
     yield open_page
     for context in contexts:
         context.close()
+
+
+class Mailbox:
+    """What a local SMTP server received, as parsed email messages."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def deliver(self) -> list:
+        """Run the worker until the queue is empty; the messages it sent."""
+        with self.lock:
+            seen = len(self.messages)
+        run_worker()
+        with self.lock:
+            return self.messages[seen:]
+
+
+@pytest.fixture
+def mailbox(settings, site):
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "use_tls": False, "timeout": 10},
+        }
+    }
+    # The worker writes absolute links: to the site the browser is using.
+    settings.SITE_URL = site.url
+    yield handler
+    controller.stop()

@@ -1,5 +1,7 @@
 """What the browser tests do to every page they visit: keep a screenshot, run axe-core."""
 
+import re
+
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.support.live import BASE_DIR
@@ -29,3 +31,25 @@ def sign(page, *, name: str, email_address: str, postal_code: str) -> None:
     page.locator("#id_email").fill(email_address)
     page.locator("#id_postal_code").fill(postal_code)
     page.locator("form.sign-form button[type=submit]").click()
+
+
+def text_link(message, name: str) -> str:
+    """The absolute confirm or withdraw link in the email's plain-text part."""
+    text = message.get_body(("plain",)).get_content()
+    match = re.search(rf"https?://\S+/{name}/[^/\s]+/", text)
+    assert match, text
+    return match.group(0)
+
+
+def look_at(page, name: str) -> None:
+    """Keep a screenshot and check what a person (or a screen reader) meets on the page.
+
+    It fits the phone's width, shows no template syntax (a comment tag
+    Django did not recognise once printed itself in every page's header),
+    and axe-core finds no serious or critical violation.
+    """
+    screenshot(page, name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], name
+    shown = page.locator("body").inner_text()
+    assert not re.search(r"\{[#%{]|[#%}]\}", shown), f"{name}: template syntax on the page:\n{shown}"
+    assert_accessible(page, name)

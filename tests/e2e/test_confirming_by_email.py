@@ -6,13 +6,9 @@ signer then reads the email's HTML in the phone's browser and taps its links,
 so what is tested is the link a person actually receives.
 """
 
-import email
-import email.policy
 import re
-import threading
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import signing
 from django.utils import translation
 from playwright.sync_api import expect
@@ -20,57 +16,9 @@ from playwright.sync_api import expect
 from signatures.counting import count_for
 from signatures.mail import absolute
 from signatures.models import Signature
-from tests.e2e.pages import assert_accessible, screenshot, sign
-from tests.support.live import free_port
-from tests.support.mailtools import run_worker
+from tests.e2e.pages import look_at, screenshot, sign, text_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Mailbox:
-    """What a local SMTP server received, as parsed email messages."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 Message accepted for delivery"
-
-    def deliver(self) -> list:
-        """Run the worker until the queue is empty; the messages it sent."""
-        with self.lock:
-            seen = len(self.messages)
-        run_worker()
-        with self.lock:
-            return self.messages[seen:]
-
-
-@pytest.fixture
-def mailbox(settings, site):
-    handler = Mailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "use_tls": False, "timeout": 10},
-        }
-    }
-    # The worker writes absolute links: to the site the browser is using.
-    settings.SITE_URL = site.url
-    yield handler
-    controller.stop()
-
-
-def text_link(message, name: str) -> str:
-    """The absolute confirm or withdraw link in the email's plain-text part."""
-    text = message.get_body(("plain",)).get_content()
-    match = re.search(rf"https?://\S+/{name}/[^/\s]+/", text)
-    assert match, text
-    return match.group(0)
 
 
 def open_email(page, message, name: str):
@@ -78,20 +26,6 @@ def open_email(page, message, name: str):
     page.set_content(message.get_body(("html",)).get_content())
     screenshot(page, name)
     return page
-
-
-def look_at(page, name: str) -> None:
-    """Keep a screenshot and check what a person (or a screen reader) meets on the page.
-
-    It fits the phone's width, shows no template syntax (a comment tag
-    Django did not recognise once printed itself in every page's header),
-    and axe-core finds no serious or critical violation.
-    """
-    screenshot(page, name)
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], name
-    shown = page.locator("body").inner_text()
-    assert not re.search(r"\{[#%{]|[#%}]\}", shown), f"{name}: template syntax on the page:\n{shown}"
-    assert_accessible(page, name)
 
 
 def petition_url(petition, language="en") -> str:

@@ -7,6 +7,7 @@ from django.utils import translation
 from PIL import Image
 
 from signatures import services
+from tests.support.factories import make_signatures
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +57,16 @@ def test_each_language_has_its_own_image(client, make_petition):
 def test_a_hidden_petition_has_no_image(client, make_petition):
     petition = make_petition(status="draft")
     assert get_png(client, petition).status_code == 404
+
+
+def test_it_shows_no_figure_per_place_so_small_ones_cannot_leak(client, make_petition):
+    """The map's threshold holds in the image by its not drawing places at all: three signers
+    in Vermont and three spread over three states give the same picture."""
+
+    cache.clear()
+    together = make_petition(title="Same words", goal=100)
+    spread = make_petition(title="Same words", goal=100)
+    make_signatures(together, 3, postal_code="05401")
+    for i, postal_code in enumerate(["05401", "82001", "78205"]):
+        make_signatures(spread, 1, start=i, postal_code=postal_code)
+    assert get_png(client, together).content == get_png(client, spread).content
