@@ -200,6 +200,7 @@ def call_page(request, slug) -> Shown:
     return Shown(key=("call", slug), read=read)
 
 
+@dataclass(frozen=True)
 class OpenData:
     """data.json's facts: the count and the public figures per state and district."""
 
