@@ -144,7 +144,12 @@ ROBOTS_DISALLOWED = [
 @cache_control(public=True, max_age=3600)
 def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED)]
-    lines += [f"Disallow: /{settings.ADMIN_URL}", "", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
+    # Anyone can read this file: an ADMIN_URL chosen to be hard to guess is
+    # not written here. Admin's own pages tell crawlers to keep out of them
+    # (its template's robots meta tag), and nothing public links to them.
+    if settings.ADMIN_URL == "admin/":
+        lines.append("Disallow: /admin/")
+    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -100,10 +100,22 @@ def test_robots_keeps_crawlers_off_signers_links_and_admin(client, settings):
     text = response.content.decode()
     assert response["Content-Type"].startswith("text/plain")
     disallowed = re.findall(r"^Disallow: (.+)$", text, re.MULTILINE)
-    for path in ("/*/confirm/", "/*/withdraw/", "/*/unsubscribe/", f"/{settings.ADMIN_URL}"):
+    for path in ("/*/confirm/", "/*/withdraw/", "/*/unsubscribe/", "/admin/"):
         assert path in disallowed
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
     # The patterns cover both languages' paths (RFC 9309: * matches any characters).
     for path in ("/petitions/x/confirm/abc/", "/es/petitions/x/withdraw/abc/", "/petitions/x/unsubscribe/t/"):
         assert any(re.match(re.escape(rule).replace(r"\*", ".*"), path) for rule in disallowed), path
     assert not any(re.match(re.escape(rule).replace(r"\*", ".*"), "/petitions/x/") for rule in disallowed)
+
+
+def test_robots_never_names_an_admin_address_chosen_to_be_hard_to_guess(client, settings):
+    settings.ADMIN_URL = "staff-7f3a9c/"
+    text = client.get("/robots.txt").content.decode()
+    assert "staff-7f3a9c" not in text
+    assert "Disallow: /*/confirm/" in text
+
+
+def test_admin_pages_tell_crawlers_to_keep_out(client):
+    page = client.get("/admin/login/").content.decode()
+    assert '<meta name="robots" content="NONE,NOARCHIVE">' in page
