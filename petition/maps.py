@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from places.states import BY_CODE
 from places.tiles import COLUMNS, ROWS, TILES
+from signatures.place_figures import WITHHELD
 
 TILE = 40  # the side of a tile in SVG units; the map scales to its box
 GAP = 3
@@ -51,9 +52,11 @@ class Row:
     text: str
 
 
-def figure_text(n: int | None, min_shown: int) -> str:
+def figure_text(n: int | str | None, min_shown: int) -> str:
     if n is None:
         return _("fewer than %(n)s") % {"n": number_format(min_shown, force_grouping=True)}
+    if n == WITHHELD:
+        return _("%(n)s or more, not shown") % {"n": number_format(min_shown, force_grouping=True)}
     return number_format(n, force_grouping=True)
 
 
@@ -69,13 +72,14 @@ def state_map(states: dict[str, int | None], *, min_shown: int = 1) -> dict:
     """What petition/_map.html draws: tiles, the legend's keys and the table's rows.
 
     states: counted signatures per state code, None where fewer than
-    min_shown (the public figures); places absent have none.
+    min_shown and WITHHELD where not shown (the public figures); places
+    absent have none.
     """
-    top = max((n for n in states.values() if n is not None), default=0)
+    top = max((n for n in states.values() if isinstance(n, int)), default=0)
     ranges = _ranges(min_shown, top)
 
     def colours(n):
-        if n is None:
+        if n is None or n == WITHHELD:
             return FEW
         if not n:
             return NONE
@@ -93,6 +97,8 @@ def state_map(states: dict[str, int | None], *, min_shown: int = 1) -> dict:
     keys = [Key(NONE[0], _("none yet"))]
     if any(n is None for n in states.values()) or min_shown > 1:
         keys.append(Key(FEW[0], figure_text(None, min_shown)))
+    if WITHHELD in states.values():
+        keys.append(Key(FEW[0], figure_text(WITHHELD, min_shown)))
     for (start, end), (fill, _ink) in zip(ranges, SHADES, strict=False):
         low, high = number_format(start, force_grouping=True), number_format(end, force_grouping=True)
         keys.append(Key(fill, low if start == end else f"{low}–{high}"))

@@ -26,6 +26,7 @@ from signatures.abuse.same_origin import same_origin_post
 from signatures.abuse.signals import request_signals
 from signatures.counting import count_for
 from signatures.forms import SignatureForm
+from signatures.place_figures import public_value
 from signatures.signer_cookie import remember_signer, remembered_signer
 
 SHARE_IMAGE_SECONDS = 600
@@ -114,8 +115,8 @@ def data_json(request, slug, *, facts):
             "goal": facts.goal,
             "updated": datetime.fromtimestamp(facts.updated, tz=UTC).isoformat(timespec="seconds"),
             "min_shown": facts.min_shown,
-            "states": facts.states,
-            "districts": facts.districts,
+            "states": {place: public_value(n) for place, n in facts.states.items()},
+            "districts": {place: public_value(n) for place, n in facts.districts.items()},
         }
     )
 

@@ -10,7 +10,8 @@ than PLACE_FIGURES_SECONDS, while the others keep serving the previous ones.
 So the map and data.json may lag the count by that much.
 
 Public output goes through `shown()`: a place with fewer than the petition's
-min_shown counted signatures gets None, never its number.
+min_shown counted signatures gets None, never its number, and a figure that
+would give such a one away by subtraction is withheld too.
 """
 
 import logging
@@ -42,12 +43,40 @@ class PlaceFigures:
     districts: dict[str, int]
 
     def shown(self, min_shown: int) -> "PlaceFigures":
-        """The same places, with None for each figure below min_shown: what the public may see."""
-        return PlaceFigures(
-            self.as_of,
-            {place: n if n >= min_shown else None for place, n in self.states.items()},
-            {place: n if n >= min_shown else None for place, n in self.districts.items()},
-        )
+        """What the public may see: None for each figure below min_shown, WITHHELD where one would give it away.
+
+        The totals are public (the count for the states, a state's own
+        figure for its districts), so a group with one hidden figure would
+        give it away by subtraction; the next smallest figure of that group
+        is withheld with it (secondary suppression, as statistics offices do).
+        """
+        districts = {}
+        for state in {district.partition("-")[0] for district in self.districts}:
+            group = {place: n for place, n in self.districts.items() if place.partition("-")[0] == state}
+            districts |= _suppressed(group, min_shown)
+        return PlaceFigures(self.as_of, _suppressed(self.states, min_shown), dict(sorted(districts.items())))
+
+
+# A figure of min_shown or more that is not shown (PlaceFigures.shown). A
+# string, so that it survives the caches' pickling; public output writes it
+# as null beside the small figures, and the map says "not shown".
+WITHHELD = "withheld"
+
+
+def _suppressed(figures: dict[str, int], min_shown: int) -> dict[str, int | str | None]:
+    hidden = {place for place, n in figures.items() if n < min_shown}
+    withheld = set()
+    if len(hidden) == 1 and len(figures) > 1:
+        withheld.add(min((place for place in figures if place not in hidden), key=lambda p: (figures[p], p)))
+    return {
+        place: None if place in hidden else WITHHELD if place in withheld else n
+        for place, n in figures.items()
+    }
+
+
+def public_value(n: int | str | None) -> int | None:
+    """A shown figure as open data writes it: null for a small or withheld one."""
+    return None if n == WITHHELD else n
 
 
 def compute(petition) -> PlaceFigures:

@@ -25,8 +25,9 @@ def table_rows(html: str) -> dict[str, str]:
 def test_a_state_below_min_shown_says_fewer_than_never_its_number(client, petition):
     make_signatures(petition, 6, postal_code=TX)
     make_signatures(petition, 3, start=6, postal_code=VT)
+    make_signatures(petition, 2, start=9, postal_code=WY)  # two small ones: neither can be worked out
     html = client.get(petition.get_absolute_url()).content.decode()
-    assert table_rows(html) == {"Texas": "6", "Vermont": "fewer than 5"}
+    assert table_rows(html) == {"Texas": "6", "Vermont": "fewer than 5", "Wyoming": "fewer than 5"}
     map_html = html[html.index('class="state-map"') : html.index("</details>")]
     assert not re.search(r">\s*3\s*<", map_html)
     assert 'role="img"' in map_html and 'aria-labelledby="state-map-title"' in map_html
@@ -37,8 +38,9 @@ def test_the_threshold_is_the_petitions_own(client, make_petition):
     petition = make_petition(min_shown=2)
     make_signatures(petition, 3, postal_code=VT)
     make_signatures(petition, 1, start=3, postal_code=WY)
+    make_signatures(petition, 1, start=4, postal_code=TX)
     rows = table_rows(client.get(petition.get_absolute_url()).content.decode())
-    assert rows == {"Vermont": "3", "Wyoming": "fewer than 2"}
+    assert rows == {"Vermont": "3", "Wyoming": "fewer than 2", "Texas": "fewer than 2"}
 
 
 def test_pending_and_struck_signatures_are_not_on_the_map(client, make_petition):
@@ -56,11 +58,12 @@ def test_no_map_before_anyone_from_a_state_has_signed(client, petition):
 def test_the_map_and_table_in_spanish(client, petition):
     make_signatures(petition, 6, postal_code=TX)
     make_signatures(petition, 3, start=6, postal_code=VT)
+    make_signatures(petition, 8, start=9, postal_code=WY)
     with translation.override("es"):
         url = petition.get_absolute_url()
     html = client.get(url).content.decode()
     assert url.startswith("/es/")
-    assert table_rows(html) == {"Texas": "6", "Vermont": "menos de 5"}
+    assert table_rows(html) == {"Texas": "5 o más, no se muestra", "Vermont": "menos de 5", "Wyoming": "8"}
     assert "Dónde están quienes firmaron" in html
     assert "Las cifras en una tabla" in html
 
@@ -92,3 +95,12 @@ def contrast(one: str, other: str) -> float:
 
     light, dark = sorted([luminance(one), luminance(other)], reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def test_a_state_withheld_so_that_a_small_one_cannot_be_worked_out_says_so(client, petition):
+    make_signatures(petition, 2, postal_code=VT)
+    make_signatures(petition, 6, start=2, postal_code="78229")
+    make_signatures(petition, 9, start=8, postal_code=WY)
+    html = client.get(petition.get_absolute_url()).content.decode()
+    # The count (17) minus Wyoming's 9 is Texas and Vermont together, not Vermont alone.
+    assert table_rows(html) == {"Texas": "5 or more, not shown", "Vermont": "fewer than 5", "Wyoming": "9"}

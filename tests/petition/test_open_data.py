@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from places.models import ZipDistrict
+from signatures.place_figures import WITHHELD, PlaceFigures
 from tests.support.factories import make_signatures
 
 VT, TX, WY = "05401", "78205", "82001"
@@ -50,8 +51,30 @@ def test_it_says_how_many_signed_where_and_hides_small_figures(client, make_peti
         "count": 18,
         "goal": 500,
         "min_shown": 5,
-        "states": {"TX": 6, "VT": None, "WY": 7},
+        # VT alone below the threshold would be the count minus the others:
+        # the next smallest state, TX, is withheld with it.
+        "states": {"TX": None, "VT": None, "WY": 7},
         "districts": {"TX-20": 6, "VT-AL": None},
+    }
+
+
+def test_no_small_figure_can_be_worked_out_by_subtraction():
+    figures = PlaceFigures(
+        0.0,
+        {"CA": 40, "TX": 9, "VT": 2, "WY": 30},
+        {"TX-20": 6, "TX-35": 2, "TX-07": 1, "CA-12": 38, "CA-11": 3, "VT-AL": 2},
+    ).shown(5)
+    # The count is public: VT alone hidden would be the count minus the rest.
+    assert figures.states == {"CA": 40, "TX": WITHHELD, "VT": None, "WY": 30}
+    # A state's figure is public: CA-11 alone hidden would be CA minus CA-12.
+    # Two small ones (TX-35, TX-07) hide each other; a district alone in its state is only its own.
+    assert figures.districts == {
+        "CA-11": None,
+        "CA-12": WITHHELD,
+        "TX-07": None,
+        "TX-20": 6,
+        "TX-35": None,
+        "VT-AL": None,
     }
 
 
