@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("petition.urls")),
     # The signer's pages after the form (check your email, thanks, confirm, withdraw).
     path("petitions/<slug:slug>/", include("signatures.urls")),
+    # Unsubscribing from a campaign's updates (the link in every update email).
+    path("petitions/<slug:slug>/", include("updates.urls")),
     path("privacy/", petition_views.privacy, name="privacy"),
     prefix_default_language=False,
 )

@@ -21,6 +21,10 @@ class SignatureQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Signature.Status.PENDING)
 
+    def opted_in(self):
+        """Signers who ticked "keep me updated about this campaign"."""
+        return self.filter(opt_in=True)
+
     def public(self):
         """Counted signatures whose signers chose to be shown by name."""
         return self.counted().filter(public=True)
