@@ -56,6 +56,8 @@ def build_message(
 ) -> EmailMultiAlternatives:
     """The email of an update to one address, in its language (English when the update has no Spanish)."""
     petition = update.petition
+    # All of it in one language: a Spanish frame around English text reads as a mistake.
+    language = "es" if language.startswith("es") and update.body_es else "en"
     with translation.override(language):
         context = {
             "update": update,

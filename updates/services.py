@@ -32,7 +32,7 @@ def queue_recipients(update: Update) -> int:
         cursor.execute(
             "INSERT INTO updates_delivery"
             " (update_id, signature_id, created_at, next_attempt_at, attempts, last_error)"
-            f" SELECT %s, chosen.id, now(), now(), 0, '' FROM ({select}) AS chosen"
+            f" SELECT %s, chosen.signature_id, now(), now(), 0, '' FROM ({select}) AS chosen (signature_id)"
             " ON CONFLICT (update_id, signature_id) DO NOTHING",
             [update.pk, *params],
         )

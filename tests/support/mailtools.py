@@ -73,3 +73,16 @@ def press_confirm(client, path: str):
 def without_csrf_token(html: str) -> str:
     """A page with its CSRF token (different on every response) taken out, to compare two pages."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+
+
+class RefusingSMTPBackend(LocmemBackend):
+    """A mail server that refuses the addresses in `refused` ({address: (code, message)}) at RCPT."""
+
+    refused: dict[str, tuple[int, bytes]] = {}
+
+    def send_messages(self, messages):
+        for message in messages:
+            refusals = {to: type(self).refused[to] for to in message.to if to in type(self).refused}
+            if refusals:
+                raise smtplib.SMTPRecipientsRefused(refusals)
+        return super().send_messages(messages)
