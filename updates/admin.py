@@ -215,7 +215,11 @@ class SuppressionAdmin(SignerDetailsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # The same message whether or not it was on the list already: the
         # list must not become a way to learn who bounced or complained.
-        services.suppression_add(email=obj.email, reason=obj.reason, note=obj.note, user=request.user)
+        entry, _created = services.suppression_add(
+            email=obj.email, reason=obj.reason, note=obj.note, user=request.user
+        )
+        # What admin's history records (its text says no address: Suppression.__str__).
+        obj.pk, obj.created_at = entry.pk, entry.created_at
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(request, gettext("The address is on the suppression list."))

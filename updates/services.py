@@ -101,19 +101,18 @@ def update_send_test(*, update: Update, address: str, language: str) -> None:
     sending.send_update_test.enqueue(update.pk, address, language)
 
 
-def suppression_add(*, email: str, reason: str, note: str = "", user=None) -> bool:
-    """Put an address on the suppression list; False when it was on it already.
+def suppression_add(*, email: str, reason: str, note: str = "", user=None) -> tuple[Suppression, bool]:
+    """Put an address on the suppression list: its entry, and False when it was on it already.
 
     get_or_create on the unique canonical email: two adds at once (an
     organizer and a bounce) make one entry.
     """
     entry = Suppression(email=email.strip(), email_canonical=canonical_email(email), reason=reason, note=note)
     entry.full_clean(validate_unique=False)
-    _, created = Suppression.objects.get_or_create(
+    return Suppression.objects.get_or_create(
         email_canonical=entry.email_canonical,
         defaults={"email": entry.email, "reason": reason, "note": entry.note, "created_by": user},
     )
-    return created
 
 
 def unsubscribe(*, signature) -> None:

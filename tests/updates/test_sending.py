@@ -51,7 +51,9 @@ def test_each_signer_gets_one_message_addressed_to_them_alone_in_their_language(
     assert Delivery.objects.filter(sent_at__isnull=False).count() == 2
 
 
-def test_a_spanish_signer_gets_the_english_text_when_there_is_no_spanish(make_petition, make_update, supporter):
+def test_a_spanish_signer_gets_the_english_text_when_there_is_no_spanish(
+    make_petition, make_update, supporter
+):
     petition = make_petition()
     supporter(petition, "ana@example.org", language="es")
     sending.send_batch(publish(make_update(petition)).pk)
@@ -61,14 +63,18 @@ def test_a_spanish_signer_gets_the_english_text_when_there_is_no_spanish(make_pe
     assert "Unsubscribe from these updates:" in message.body
 
 
-def test_every_message_carries_one_click_unsubscribe_and_a_visible_link(make_petition, make_update, supporter):
+def test_every_message_carries_one_click_unsubscribe_and_a_visible_link(
+    make_petition, make_update, supporter
+):
     petition = make_petition()
     supporter(petition, "ana@example.org", language="es")
     sending.send_batch(publish(make_update(petition)).pk)
     (message,) = mail.outbox
 
     header = message.extra_headers["List-Unsubscribe"]
-    url = re.fullmatch(r"<(https://petitions\.example\.org/es/petitions/[^/]+/unsubscribe/[^/]+/)>", header).group(1)
+    url = re.fullmatch(
+        r"<(https://petitions\.example\.org/es/petitions/[^/]+/unsubscribe/[^/]+/)>", header
+    ).group(1)
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in message.body
     assert f'href="{url}"' in html_part(message)
@@ -99,7 +105,9 @@ def test_a_batch_sends_at_most_the_batch_size_and_schedules_the_next_at_the_rate
         sending.send_batch(update.pk)
 
     assert len(mail.outbox) == 2
-    (task,) = DBTaskResult.objects.filter(task_path=sending.send_update_batch.module_path, status=TaskResultStatus.READY)
+    (task,) = DBTaskResult.objects.filter(
+        task_path=sending.send_update_batch.module_path, status=TaskResultStatus.READY
+    )
     # Two messages at 60 a minute: the next batch waits two seconds from the first.
     assert task.run_after >= started + timedelta(seconds=2)
     assert task.run_after <= timezone.now() + timedelta(seconds=2)
@@ -190,7 +198,9 @@ def test_unsubscribing_after_queuing_stops_the_message(make_petition, make_updat
     assert Delivery.objects.get().gave_up_at is not None
 
 
-def test_requeue_queues_a_batch_for_an_update_left_without_one_and_only_once(make_petition, make_update, supporter):
+def test_requeue_queues_a_batch_for_an_update_left_without_one_and_only_once(
+    make_petition, make_update, supporter
+):
     petition = make_petition()
     supporter(petition, "ana@example.org")
     update = publish(make_update(petition))  # its first batch's enqueue ran on a commit this test never makes
