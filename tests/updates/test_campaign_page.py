@@ -64,6 +64,7 @@ def test_the_update_is_shown_in_the_readers_language(make_petition, make_update)
     spanish = Client().get(spanish_url).content.decode()
     assert "We delivered" in english and "Entregamos" not in english
     assert "Entregamos" in spanish and "Gracias." in spanish and "We delivered" not in spanish
+    assert ">Novedades</h2>" in spanish and ">Updates</h2>" in english
     own = Client().get(own_spanish)
     assert_shared_cacheable(own)
     assert "Entregamos" in own.content.decode()

@@ -43,6 +43,7 @@ def test_each_signer_gets_one_message_addressed_to_them_alone_in_their_language(
     assert set(messages) == {"ana@example.org", "bob@example.org"}
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in messages.values())
     assert messages["ana@example.org"].subject == "Entregamos la petición"
+    assert "Darte de baja de estas novedades:" in messages["ana@example.org"].body
     assert "Gracias a **todas y todos**." in messages["ana@example.org"].body
     assert "<strong>todas y todos</strong>" in html_part(messages["ana@example.org"])
     assert messages["bob@example.org"].subject == "We delivered the petition"
