@@ -7,111 +7,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('petition', '0002_first_campaign'),
-        ('signatures', '0002_csv_cell_function'),
+        ("petition", "0002_first_campaign"),
+        ("signatures", "0002_csv_cell_function"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='email')),
-                ('email_canonical', models.CharField(max_length=254, unique=True, verbose_name='canonical email')),
-                ('reason', models.CharField(choices=[('bounce', 'Bounced'), ('complaint', 'Spam complaint'), ('rejected', 'Refused by its mail server while sending'), ('request', 'Asked not to be emailed'), ('other', 'Other')], max_length=10, verbose_name='reason')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="email")),
+                (
+                    "email_canonical",
+                    models.CharField(max_length=254, unique=True, verbose_name="canonical email"),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("bounce", "Bounced"),
+                            ("complaint", "Spam complaint"),
+                            ("rejected", "Refused by its mail server while sending"),
+                            ("request", "Asked not to be emailed"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suppressed address',
-                'verbose_name_plural': 'suppression list',
-                'ordering': ['-created_at'],
+                "verbose_name": "suppressed address",
+                "verbose_name_plural": "suppression list",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Update',
+            name="Update",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(help_text='Markdown.', max_length=20000, verbose_name='text')),
-                ('title_es', models.CharField(blank=True, max_length=200, verbose_name='title (Spanish)')),
-                ('body_es', models.TextField(blank=True, help_text='Markdown. Spanish readers and signers get the English text while this is empty.', max_length=20000, verbose_name='text (Spanish)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='published')),
-                ('sending', models.CharField(blank=True, choices=[('', 'Not emailed'), ('sending', 'Sending'), ('paused', 'Paused'), ('cancelled', 'Cancelled'), ('done', 'Sent')], default='', max_length=10, verbose_name='email')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='emailing started')),
-                ('recipient_count', models.PositiveIntegerField(default=0, verbose_name='recipients')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('emailed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='emailed by')),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='petition.petition', verbose_name='petition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(help_text="Markdown.", max_length=20000, verbose_name="text")),
+                ("title_es", models.CharField(blank=True, max_length=200, verbose_name="title (Spanish)")),
+                (
+                    "body_es",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown. Spanish readers and signers get the English text while this is empty.",
+                        max_length=20000,
+                        verbose_name="text (Spanish)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="published"),
+                ),
+                (
+                    "sending",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not emailed"),
+                            ("sending", "Sending"),
+                            ("paused", "Paused"),
+                            ("cancelled", "Cancelled"),
+                            ("done", "Sent"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="email",
+                    ),
+                ),
+                ("emailed_at", models.DateTimeField(blank=True, null=True, verbose_name="emailing started")),
+                ("recipient_count", models.PositiveIntegerField(default=0, verbose_name="recipients")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "emailed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="emailed by",
+                    ),
+                ),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="updates",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'update',
-                'verbose_name_plural': 'updates',
-                'ordering': ['-published_at', '-created_at'],
+                "verbose_name": "update",
+                "verbose_name_plural": "updates",
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='queued')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='failed attempts')),
-                ('last_error', models.CharField(blank=True, default='', max_length=300, verbose_name='last error')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('gave_up_at', models.DateTimeField(blank=True, null=True, verbose_name='gave up')),
-                ('signature', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='signatures.signature', verbose_name='signature')),
-                ('update', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='updates.update', verbose_name='update')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="queued"),
+                ),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="next attempt"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts")),
+                (
+                    "last_error",
+                    models.CharField(blank=True, default="", max_length=300, verbose_name="last error"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("gave_up_at", models.DateTimeField(blank=True, null=True, verbose_name="gave up")),
+                (
+                    "signature",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="signatures.signature",
+                        verbose_name="signature",
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="updates.update",
+                        verbose_name="update",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'update email',
-                'verbose_name_plural': 'update emails',
+                "verbose_name": "update email",
+                "verbose_name_plural": "update emails",
             },
         ),
         migrations.CreateModel(
-            name='Unsubscribe',
+            name="Unsubscribe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_canonical', models.CharField(max_length=254, verbose_name='canonical email')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='unsubscribed')),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='petition.petition', verbose_name='petition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email_canonical", models.CharField(max_length=254, verbose_name="canonical email")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="unsubscribed")),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unsubscribe',
-                'verbose_name_plural': 'unsubscribes',
-                'constraints': [models.UniqueConstraint(fields=('petition', 'email_canonical'), name='one_unsubscribe_per_person')],
+                "verbose_name": "unsubscribe",
+                "verbose_name_plural": "unsubscribes",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("petition", "email_canonical"), name="one_unsubscribe_per_person"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='update',
-            index=models.Index(fields=['petition', '-published_at'], name='update_petition_published'),
+            model_name="update",
+            index=models.Index(fields=["petition", "-published_at"], name="update_petition_published"),
         ),
         migrations.AddConstraint(
-            model_name='update',
-            constraint=models.CheckConstraint(condition=models.Q(('sending__in', ['', 'sending', 'paused', 'cancelled', 'done'])), name='update_sending_valid'),
+            model_name="update",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sending__in", ["", "sending", "paused", "cancelled", "done"])),
+                name="update_sending_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='update',
-            constraint=models.CheckConstraint(condition=models.Q(('sending', ''), ('published_at__isnull', False), _connector='OR'), name='update_emailed_only_once_published'),
+            model_name="update",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sending", ""), ("published_at__isnull", False), _connector="OR"),
+                name="update_emailed_only_once_published",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('gave_up_at__isnull', True), ('sent_at__isnull', True)), fields=['update', 'next_attempt_at', 'id'], name='delivery_unsent'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("gave_up_at__isnull", True), ("sent_at__isnull", True)),
+                fields=["update", "next_attempt_at", "id"],
+                name="delivery_unsent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['signature'], name='delivery_signature'),
+            model_name="delivery",
+            index=models.Index(fields=["signature"], name="delivery_signature"),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('update', 'signature'), name='one_delivery_per_recipient'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("update", "signature"), name="one_delivery_per_recipient"
+            ),
         ),
     ]
