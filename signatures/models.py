@@ -254,13 +254,17 @@ class CountShard(models.Model):
         return f"{self.petition_id}/{self.shard}: {self.count}"
 
 
-class SignatureMailQuerySet(models.QuerySet):
+class OutboxQuerySet(models.QuerySet):
+    """Rows of an outbox of mail (sent_at, gave_up_at, next_attempt_at): signers' mail, and updates'."""
+
     def unsent(self):
         return self.filter(sent_at__isnull=True, gave_up_at__isnull=True)
 
     def due(self):
         return self.unsent().filter(next_attempt_at__lte=timezone.now())
 
+
+class SignatureMailQuerySet(OutboxQuerySet):
     def repeats_today(self, signature, kinds) -> int:
         """Mails of these kinds sent to a signer in the last 24 hours, the first confirmation aside."""
         return (

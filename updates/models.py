@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from petition.markdown import render_markdown
 from petition.models import Petition
 from signatures.canonical import canonical_email
-from signatures.models import Signature
+from signatures.models import OutboxQuerySet, Signature
 
 
 class UpdateQuerySet(models.QuerySet):
@@ -215,13 +215,7 @@ def recipients(petition):
     )
 
 
-class DeliveryQuerySet(models.QuerySet):
-    def unsent(self):
-        return self.filter(sent_at__isnull=True, gave_up_at__isnull=True)
-
-    def due(self):
-        return self.unsent().filter(next_attempt_at__lte=timezone.now())
-
+class DeliveryQuerySet(OutboxQuerySet):
     def progress(self) -> dict[str, int]:
         """sent, failed (given up) and remaining, in one query."""
         return self.aggregate(

@@ -15,7 +15,7 @@ from updates.models import Unsubscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SMALL_PHONE = {"viewport": {"width": 320, "height": 640}, "java_script_enabled": False}
+SMALL_PHONE = {"viewport": {"width": 320, "height": 640}}
 
 
 def test_a_supporter_reads_the_update_and_unsubscribes_in_spanish_on_a_small_phone(
@@ -32,24 +32,31 @@ def test_a_supporter_reads_the_update_and_unsubscribes_in_spanish_on_a_small_pho
     )
     services.update_publish(update=update, email=False)
 
-    page = phone(**SMALL_PHONE)
     with translation.override("es"):
-        page.goto(petition.get_absolute_url())
+        campaign = petition.get_absolute_url()
+    # axe-core and the width check run script in the page: a browser with it on.
+    checker = phone(**SMALL_PHONE)
+    checker.goto(campaign)
+    assert checker.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(checker, "campaign page with an update")
+
+    page = phone(**SMALL_PHONE, java_script_enabled=False)
+    page.goto(campaign)
     section = page.locator("section.updates")
     expect(section.get_by_role("heading", name="Novedades")).to_be_visible()
     expect(section.get_by_role("link", name="Entregamos la petición")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    assert_accessible(page, "campaign page with an update")
     screenshot(page, "updates-campaign-page-es-320")
 
     section.get_by_role("link", name="Entregamos la petición").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Entregamos la petición")
     screenshot(page, "updates-update-page-es-320")
 
-    page.goto(sending.unsubscribe_url(ana).removeprefix(site.url).removeprefix("http://127.0.0.1:8000"))
+    unsubscribe = sending.unsubscribe_url(ana).removeprefix(site.url).removeprefix("http://127.0.0.1:8000")
+    checker.goto(unsubscribe)
+    assert_accessible(checker, "unsubscribe page")
+    page.goto(unsubscribe)
     expect(page.get_by_role("heading", level=1)).to_have_text("Dejar de recibir novedades")
     assert not Unsubscribe.objects.exists()
-    assert_accessible(page, "unsubscribe page")
     screenshot(page, "updates-unsubscribe-es-320")
     page.get_by_role("button", name="Darme de baja").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Te has dado de baja")
