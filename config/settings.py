@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "petition",
     "signatures",
     "lawmakers",
+    "updates",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,13 @@ REPEAT_MAILS_PER_DAY = envint("REPEAT_MAILS_PER_DAY", 3)
 # (at most six hours apart), and given up after MAIL_MAX_ATTEMPTS.
 MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
 MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
+# Updates to supporters go out in batches of UPDATE_MAIL_BATCH_SIZE messages,
+# at most UPDATE_MAILS_PER_MINUTE: mail providers throttle a sender that
+# bursts, and between batches the worker sends confirmation mail.
+UPDATE_MAIL_BATCH_SIZE = envint("UPDATE_MAIL_BATCH_SIZE", 100)
+UPDATE_MAILS_PER_MINUTE = envint("UPDATE_MAILS_PER_MINUTE", 600)
+if UPDATE_MAIL_BATCH_SIZE < 1 or UPDATE_MAILS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("UPDATE_MAIL_BATCH_SIZE and UPDATE_MAILS_PER_MINUTE must be at least 1")
 
 # Logs go to stderr, one line each (LOG_FORMAT=json for log collectors), with
 # the request id on every line; ops.request_log writes one line per request,

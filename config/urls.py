@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("petitions/<slug:slug>/", include("signatures.urls")),
     # The call step's forms; the call page itself is petition:call.
     path("petitions/<slug:slug>/call/", include("lawmakers.urls")),
+    # Unsubscribing from a campaign's updates (the link in every update email).
+    path("petitions/<slug:slug>/", include("updates.urls")),
     path("privacy/", petition_views.privacy, name="privacy"),
     prefix_default_language=False,
 )

@@ -61,6 +61,7 @@ class Job:
 # What docs/deploying.md asks to schedule in production.
 JOBS = [
     Job("requeue_mail", ("requeue_mail",), every=timedelta(minutes=5), timeout=timedelta(minutes=5)),
+    Job("requeue_updates", ("requeue_updates",), every=timedelta(minutes=5), timeout=timedelta(minutes=5)),
     Job("purge_pending", ("purge_pending",), daily_at=time_of_day(2, 0), timeout=timedelta(hours=1)),
     Job("anonymise_closed", ("anonymise_closed",), daily_at=time_of_day(2, 15), timeout=timedelta(hours=1)),
 ]

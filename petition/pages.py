@@ -20,10 +20,13 @@ from signatures.counting import count_for, with_counts
 from signatures.forms import clean_source
 from signatures.models import Signature
 from signatures.place_figures import place_figures
+from updates.models import Update
 
 SIGNERS_PER_PAGE = 10
 # Deep pages cost an OFFSET scan and nobody reads them; the list is a taste, not an archive.
 SIGNERS_MAX_PAGE = 50
+# The newest updates the campaign page shows in full; all of them are on the updates page.
+UPDATES_ON_CAMPAIGN_PAGE = 3
 
 
 def recent_signers(petition, page: int):
@@ -83,7 +86,7 @@ def shown_states(petition) -> dict[str, int | None]:
 
 @dataclass(frozen=True)
 class Campaign:
-    """The campaign page's facts: the petition, its count, one page of its public signers, the map's figures."""
+    """The campaign page's facts: the petition, its count, one page of its public signers, the map's figures, its newest updates."""
 
     petition: Petition
     count: int
@@ -91,11 +94,28 @@ class Campaign:
     signers_page: int
     signers_has_older: bool
     states: dict
+    updates: list
+    updates_total: int
 
     @classmethod
     def read(cls, petition, page: int) -> "Campaign":
         signers, has_older = recent_signers(petition, page)
-        return cls(petition, count_for(petition), signers, page, has_older, shown_states(petition))
+        updates = list(Update.objects.on_page(petition)[: UPDATES_ON_CAMPAIGN_PAGE + 1])
+        total = (
+            len(updates)
+            if len(updates) <= UPDATES_ON_CAMPAIGN_PAGE
+            else Update.objects.on_page(petition).count()
+        )
+        return cls(
+            petition,
+            count_for(petition),
+            signers,
+            page,
+            has_older,
+            shown_states(petition),
+            updates[:UPDATES_ON_CAMPAIGN_PAGE],
+            total,
+        )
 
     @property
     def version(self) -> tuple:
@@ -105,6 +125,9 @@ class Campaign:
             self.signers_has_older,
             tuple((s.pk, s.public_name, s.city, s.region, s.public_comment) for s in self.signers),
             tuple(self.states.items()),
+            # An update published or corrected is a new page.
+            tuple((u.pk, u.updated_at, u.published_at) for u in self.updates),
+            self.updates_total,
         )
 
     @property
@@ -130,6 +153,38 @@ def campaign_page(request, slug=None) -> Shown:
         read=read,
         fills={"source": clean_source(query_value(request, "src"))},
     )
+
+
+@dataclass(frozen=True)
+class Updates:
+    """The facts of a petition's updates page, or of one update's page (updates holds one)."""
+
+    petition: Petition
+    updates: list
+
+    @property
+    def version(self) -> tuple:
+        return (
+            self.petition.pk,
+            self.petition.updated_at,
+            tuple((u.pk, u.updated_at, u.published_at) for u in self.updates),
+        )
+
+
+def updates_page(request, slug, pk=None) -> Shown:
+    """All the published updates of a petition, newest first; or the one with this id."""
+
+    def read():
+        petition = Petition.objects.visible().filter(slug=slug).first()
+        if petition is None:
+            return None
+        updates = Update.objects.on_page(petition)
+        if pk is not None:
+            updates = updates.filter(pk=pk)
+        updates = list(updates)
+        return None if pk is not None and not updates else Updates(petition, updates)
+
+    return Shown(key=("updates", slug, pk), read=read)
 
 
 @dataclass(frozen=True)

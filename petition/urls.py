@@ -18,4 +18,6 @@ urlpatterns = [
     path("<slug:slug>/embed/sign/", embed.embed_sign, name="embed_sign"),
     path("<slug:slug>/embed/check-email/", embed.embed_check_email, name="embed_check_email"),
     path("<slug:slug>/embed/thanks/", embed.embed_thanks, name="embed_thanks"),
+    path("<slug:slug>/updates/", views.updates, name="updates"),
+    path("<slug:slug>/updates/<int:pk>/", views.update, name="update"),
 ]

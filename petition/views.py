@@ -50,6 +50,8 @@ def render_campaign(request, campaign, *, form=None, status=200):
         "signers": campaign.signers,
         "signers_page": campaign.signers_page,
         "signers_has_older": campaign.signers_has_older,
+        "updates": campaign.updates,
+        "updates_total": campaign.updates_total,
         "share_url": settings.SITE_URL + petition.get_absolute_url(),
         "site_url": settings.SITE_URL,
         "map": state_map(campaign.states, min_shown=petition.min_shown),
@@ -93,6 +95,23 @@ def detail(request, slug, *, facts):
     if facts is None:
         raise Http404
     return render_campaign(request, facts)
+
+
+@require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE, shown_by=pages.updates_page)
+def updates(request, slug, *, facts):
+    if facts is None:
+        raise Http404
+    return render(request, "updates/list.html", {"petition": facts.petition, "updates": facts.updates})
+
+
+@require_safe
+@cached_publicly(settings.CAMPAIGN_PAGE_MAX_AGE, shown_by=pages.updates_page)
+def update(request, slug, pk, *, facts):
+    if facts is None:
+        raise Http404
+    (shown,) = facts.updates
+    return render(request, "updates/detail.html", {"petition": facts.petition, "update": shown})
 
 
 @require_safe

@@ -131,7 +131,7 @@ def deliver(mail_id: int) -> str:
     return "sent"
 
 
-def _waiting(task_function) -> set[int]:
+def waiting(task_function) -> set[int]:
     """The ids that tasks of this function waiting to run were given."""
     return {
         args_kwargs["args"][0]
@@ -150,7 +150,7 @@ def requeue_unsent() -> int:
     skipped; so are rows with a task waiting, so running this often (from
     cron) does not pile up tasks behind a backlog. Returns how many were queued.
     """
-    waiting_mail, waiting_requests = _waiting(send_signature_mail), _waiting(tasks.process_signer_request)
+    waiting_mail, waiting_requests = waiting(send_signature_mail), waiting(tasks.process_signer_request)
     with transaction.atomic():
         unsent = SignatureMail.objects.due().select_for_update(skip_locked=True).values_list("pk", flat=True)
         orphans = [mail_id for mail_id in unsent if mail_id not in waiting_mail]

@@ -21,6 +21,10 @@ class SignatureQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Signature.Status.PENDING)
 
+    def opted_in(self):
+        """Signers who ticked "keep me updated about this campaign"."""
+        return self.filter(opt_in=True)
+
     def public(self):
         """Counted signatures whose signers chose to be shown by name."""
         return self.counted().filter(public=True)
@@ -250,13 +254,17 @@ class CountShard(models.Model):
         return f"{self.petition_id}/{self.shard}: {self.count}"
 
 
-class SignatureMailQuerySet(models.QuerySet):
+class OutboxQuerySet(models.QuerySet):
+    """Rows of an outbox of mail (sent_at, gave_up_at, next_attempt_at): signers' mail, and updates'."""
+
     def unsent(self):
         return self.filter(sent_at__isnull=True, gave_up_at__isnull=True)
 
     def due(self):
         return self.unsent().filter(next_attempt_at__lte=timezone.now())
 
+
+class SignatureMailQuerySet(OutboxQuerySet):
     def repeats_today(self, signature, kinds) -> int:
         """Mails of these kinds sent to a signer in the last 24 hours, the first confirmation aside."""
         return (

@@ -219,7 +219,12 @@ def test_compose_runs_every_scheduled_job_with_nothing_on_the_host():
     services = COMPOSE["services"]
     assert services["scheduler"]["command"] == ["python", "manage.py", "scheduler"]
     assert services["scheduler"]["init"] is True
-    assert {job.name for job in JOBS} == {"requeue_mail", "purge_pending", "anonymise_closed"}
+    assert {job.name for job in JOBS} == {
+        "requeue_mail",
+        "requeue_updates",
+        "purge_pending",
+        "anonymise_closed",
+    }
     assert mounted_script(services["backup"]) == BASE_DIR / "ops/postgres/nightly-backup"
 
 

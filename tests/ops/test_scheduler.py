@@ -55,9 +55,9 @@ def test_every_job_runs_logs_its_exit_status_and_a_failing_one_stops_none(make_p
         thread.join(timeout=120)
 
     lines = {record.getMessage().split(":")[0]: record for record in caplog.records}
-    assert set(lines) == {"broken", "requeue_mail", "purge_pending", "anonymise_closed"}
+    assert set(lines) == {"broken", "requeue_mail", "requeue_updates", "purge_pending", "anonymise_closed"}
     assert "exit status 1" in lines["broken"].getMessage() and lines["broken"].levelno == logging.ERROR
-    for name in ("requeue_mail", "purge_pending", "anonymise_closed"):
+    for name in ("requeue_mail", "requeue_updates", "purge_pending", "anonymise_closed"):
         assert "exit status 0" in lines[name].getMessage(), lines[name].getMessage()
     assert "Queued 0 unsent email(s)" in lines["requeue_mail"].getMessage()
     # Each ran once: nothing is due again before its next time.

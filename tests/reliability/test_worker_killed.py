@@ -6,12 +6,8 @@ several mails went out; the worker is restarted the way bin/run starts it
 (`requeue_mail`, then `db_worker`). Every confirmation must arrive exactly once.
 """
 
-import email
 import os
 import signal
-import subprocess
-import sys
-import threading
 from collections import Counter
 
 import pytest
@@ -20,43 +16,10 @@ from aiosmtpd.controller import Controller
 from signatures.models import SignatureMail
 from tests.support import live
 from tests.support.factories import make_signatures
+from tests.support.mailtools import KillingMailServer, manage
 
 SIGNERS = 12
 KILL_AT = 5  # the worker dies while sending the fifth mail
-
-
-class KillingMailServer:
-    """Accepts mail; on the KILL_AT-th recipient, SIGKILLs the worker before answering."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.recipients_seen = 0
-        self.worker_pid = None
-        self.received = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        with self.lock:
-            self.recipients_seen += 1
-            if self.recipients_seen == KILL_AT:
-                os.kill(self.worker_pid, signal.SIGKILL)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.received.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def manage(*args, env, wait=True):
-    command = [sys.executable, "manage.py", *args]
-    if wait:
-        return subprocess.run(
-            command, cwd=live.BASE_DIR, env=env, check=True, capture_output=True, timeout=60
-        )
-    return subprocess.Popen(
-        command, cwd=live.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -64,7 +27,7 @@ def test_every_email_goes_out_exactly_once_when_the_worker_is_killed_mid_batch(m
     petition = make_petition(requires_confirmation=True)
     make_signatures(petition, SIGNERS, confirmed=False)
 
-    handler = KillingMailServer()
+    handler = KillingMailServer(kill_at=KILL_AT)
     port = live.free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

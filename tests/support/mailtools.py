@@ -1,13 +1,20 @@
 """Helpers for tests of the emails that the background worker sends."""
 
+import email
+import os
 import re
+import signal
 import smtplib
+import subprocess
+import sys
+import threading
 
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from signatures import services
 from signatures.models import SignerRequest
+from tests.support import live
 
 
 def run_worker() -> None:
@@ -73,3 +80,52 @@ def press_confirm(client, path: str):
 def without_csrf_token(html: str) -> str:
     """A page with its CSRF token (different on every response) taken out, to compare two pages."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+
+
+class RefusingSMTPBackend(LocmemBackend):
+    """A mail server that refuses the addresses in `refused` ({address: (code, message)}) at RCPT."""
+
+    refused: dict[str, tuple[int, bytes]] = {}
+
+    def send_messages(self, messages):
+        for message in messages:
+            refusals = {to: type(self).refused[to] for to in message.to if to in type(self).refused}
+            if refusals:
+                raise smtplib.SMTPRecipientsRefused(refusals)
+        return super().send_messages(messages)
+
+
+class KillingMailServer:
+    """An aiosmtpd handler that accepts mail and, on the kill_at-th recipient, SIGKILLs the worker before answering."""
+
+    def __init__(self, *, kill_at: int):
+        self.kill_at = kill_at
+        self.lock = threading.Lock()
+        self.recipients_seen = 0
+        self.worker_pid = None
+        self.received = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.recipients_seen += 1
+            if self.recipients_seen == self.kill_at:
+                os.kill(self.worker_pid, signal.SIGKILL)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.received.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def manage(*args, env, wait=True):
+    """manage.py in a process of its own: run to its end, or (wait=False) started and returned."""
+    command = [sys.executable, "manage.py", *args]
+    if wait:
+        return subprocess.run(
+            command, cwd=live.BASE_DIR, env=env, check=True, capture_output=True, timeout=60
+        )
+    return subprocess.Popen(
+        command, cwd=live.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
