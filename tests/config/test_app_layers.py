@@ -13,14 +13,14 @@ import pytest
 BASE = Path(__file__).resolve().parents[2]
 APPS = ["places", "petition", "signatures", "lawmakers", "delivery", "updates"]
 
-# What each app may import of the others ("petition.models": that module only).
-ALLOWED = {
-    "places": set(),
-    "signatures": {"places", "petition.models"},
-    "lawmakers": {"places", "petition.models", "signatures"},
-    "delivery": {"places", "petition.models", "signatures", "lawmakers"},
-    "updates": {"places", "petition.models", "signatures", "lawmakers"},
-}
+
+def petition_models_layer() -> set[str]:
+    """petition.models and the petition modules it is built from (markdown, milestones, ...)."""
+    return {"petition.models"} | {
+        module
+        for module in imported_modules(BASE / "petition" / "models.py")
+        if module.startswith("petition.") and module.count(".") == 1
+    }
 
 
 def imported_modules(path: Path):
@@ -31,6 +31,17 @@ def imported_modules(path: Path):
             yield node.module
             # `from petition import views` imports petition.views.
             yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+MODELS = petition_models_layer()
+# What each app may import of the others (a dotted name: that module only).
+ALLOWED = {
+    "places": set(),
+    "signatures": {"places", *MODELS},
+    "lawmakers": {"places", *MODELS, "signatures"},
+    "delivery": {"places", *MODELS, "signatures", "lawmakers"},
+    "updates": {"places", *MODELS, "signatures", "lawmakers"},
+}
 
 
 def breaks_the_rule(module: str, allowed: set[str], own: str) -> bool:
@@ -46,8 +57,6 @@ def breaks_the_rule(module: str, allowed: set[str], own: str) -> bool:
 @pytest.mark.parametrize("app", sorted(ALLOWED))
 def test_an_app_imports_only_the_apps_below_it(app):
     folder = BASE / app
-    if not folder.is_dir():
-        pytest.skip(f"{app} is not in this tree")
     wrong = []
     for path in sorted(folder.rglob("*.py")):
         for module in imported_modules(path):
