@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from delivery import packets, targets
-from delivery.models import DeliveryPacket, DeliveryTarget
+from delivery.models import DeliveryPacket
 from signatures.models import SignatureExport
 
 logger = logging.getLogger(__name__)
@@ -111,10 +111,16 @@ def packet_write(*, packet: DeliveryPacket, out, on_total=None, on_rows=None) ->
         )
 
 
-def packet_finish(*, packet: DeliveryPacket, names: int, file_name: str = "", size: int | None = None) -> None:
+def packet_finish(
+    *, packet: DeliveryPacket, names: int, file_name: str = "", size: int | None = None
+) -> None:
     with transaction.atomic():
         packet.names, packet.file_name, packet.size = names, file_name, size
-        packet.status, packet.progress, packet.finished_at = DeliveryPacket.Status.DONE, packet.total, timezone.now()
+        packet.status, packet.progress, packet.finished_at = (
+            DeliveryPacket.Status.DONE,
+            packet.total,
+            timezone.now(),
+        )
         packet.save(update_fields=["names", "file_name", "size", "status", "progress", "finished_at"])
         packet.export.rows = names
         packet.export.save(update_fields=["rows"])
@@ -122,7 +128,9 @@ def packet_finish(*, packet: DeliveryPacket, names: int, file_name: str = "", si
 
 def packet_fail(*, packet: DeliveryPacket, error: BaseException) -> None:
     DeliveryPacket.objects.filter(pk=packet.pk).update(
-        status=DeliveryPacket.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
+        status=DeliveryPacket.Status.FAILED,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        finished_at=timezone.now(),
     )
 
 
@@ -153,7 +161,9 @@ def packet_build(*, packet_id: int) -> str:
         logger.exception("Delivery packet %s failed", packet.pk)
         packet_fail(packet=packet, error=error)
         raise
-    packet_finish(packet=packet, names=names, file_name=file_name, size=(directory / file_name).stat().st_size)
+    packet_finish(
+        packet=packet, names=names, file_name=file_name, size=(directory / file_name).stat().st_size
+    )
     return packet.status
 
 
@@ -169,10 +179,3 @@ def packet_download_log(*, packet: DeliveryPacket, user) -> None:
         columns=packet.export.columns,
         rows=packet.names,
     )
-
-
-def target_choice_set(*, petition, kind: str, code: str, names_allowed: bool) -> DeliveryTarget:
-    target, _ = DeliveryTarget.objects.update_or_create(
-        petition=petition, kind=kind, code=code, defaults={"names_allowed": names_allowed}
-    )
-    return target

@@ -100,17 +100,24 @@ def state_target(text: str) -> Target:
     return Target(Kind.STATE, code)
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def named_targets(petition) -> list[Target]:
+    """The petition's targets, one per line as written in English."""
+    return [Target(Kind.NAMED, line) for line in _lines(petition.targets)]
+
+
 def named_target(petition, text: str) -> Target:
-    """A line of the petition's targets (English or Spanish, any case), as written in English when it can."""
+    """A line of the petition's targets, in English or Spanish, in any case."""
     wanted = " ".join(text.split()).casefold()
-    english = [line.strip() for line in petition.targets.splitlines() if line.strip()]
-    spanish = [line.strip() for line in petition.targets_es.splitlines() if line.strip()]
-    for line in english + spanish:
+    for line in _lines(petition.targets) + _lines(petition.targets_es):
         if line.casefold() == wanted:
             return Target(Kind.NAMED, line)
     raise TargetError(
         gettext("“%(text)s” is not one of this petition's targets: %(targets)s.")
-        % {"text": text, "targets": "; ".join(english) or gettext("(none listed)")}
+        % {"text": text, "targets": "; ".join(_lines(petition.targets)) or gettext("(none listed)")}
     )
 
 

@@ -6,62 +6,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('petition', '0002_first_campaign'),
-        ('signatures', '0002_csv_cell_function'),
+        ("petition", "0002_first_campaign"),
+        ("signatures", "0002_csv_cell_function"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeliveryPacket',
+            name="DeliveryPacket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('district', 'Representative (a district)'), ('state', 'Senators (a state)'), ('named', 'A target named in the petition'), ('all', 'Every office of Congress (a ZIP archive)')], max_length=10, verbose_name='for')),
-                ('code', models.CharField(blank=True, max_length=200, verbose_name='target')),
-                ('addressee', models.CharField(max_length=300, verbose_name='addressed to')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=8, verbose_name='language')),
-                ('names_allowed', models.BooleanField(verbose_name='carries signer names')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('building', 'Being made'), ('done', 'Ready'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('progress', models.PositiveIntegerField(default=0, verbose_name='rows written')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='rows expected')),
-                ('names', models.PositiveIntegerField(blank=True, null=True, verbose_name='names')),
-                ('file_name', models.CharField(blank=True, editable=False, max_length=100)),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='size in bytes')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('actor', models.CharField(max_length=150, verbose_name='by')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
-                ('export', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='signatures.signatureexport', verbose_name='export log entry')),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='petition.petition', verbose_name='petition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("district", "Representative (a district)"),
+                            ("state", "Senators (a state)"),
+                            ("named", "A target named in the petition"),
+                            ("all", "Every office of Congress (a ZIP archive)"),
+                        ],
+                        max_length=10,
+                        verbose_name="for",
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=200, verbose_name="target")),
+                ("addressee", models.CharField(max_length=300, verbose_name="addressed to")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Spanish")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("names_allowed", models.BooleanField(verbose_name="carries signer names")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("building", "Being made"),
+                            ("done", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveIntegerField(default=0, verbose_name="rows written")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="rows expected")),
+                ("names", models.PositiveIntegerField(blank=True, null=True, verbose_name="names")),
+                ("file_name", models.CharField(blank=True, editable=False, max_length=100)),
+                ("size", models.PositiveBigIntegerField(blank=True, null=True, verbose_name="size in bytes")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("actor", models.CharField(max_length=150, verbose_name="by")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="started"),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="made by",
+                    ),
+                ),
+                (
+                    "export",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="signatures.signatureexport",
+                        verbose_name="export log entry",
+                    ),
+                ),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery packet',
-                'verbose_name_plural': 'delivery packets',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['petition', '-created_at'], name='packet_petition_created')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'building', 'done', 'failed'])), name='delivery_packet_status_valid')],
+                "verbose_name": "delivery packet",
+                "verbose_name_plural": "delivery packets",
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["petition", "-created_at"], name="packet_petition_created")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "building", "done", "failed"])),
+                        name="delivery_packet_status_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryTarget',
+            name="DeliveryTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('district', 'Representative (a district)'), ('state', 'Senators (a state)'), ('named', 'A target named in the petition (an agency or body)')], max_length=10, verbose_name='kind')),
-                ('code', models.CharField(max_length=200, verbose_name='target')),
-                ('names_allowed', models.BooleanField(help_text='Off: the packet carries counts per state and per district and public comments, never a name.', verbose_name='signer names may go to this target')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed')),
-                ('petition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='petition.petition', verbose_name='petition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "Representative (a district)"),
+                            ("state", "Senators (a state)"),
+                            ("named", "A target named in the petition (an agency or body)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=200, verbose_name="target")),
+                (
+                    "names_allowed",
+                    models.BooleanField(
+                        help_text="Off: the packet carries counts per state and per district and public comments, never a name.",
+                        verbose_name="signer names may go to this target",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed")),
+                (
+                    "petition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="petition.petition",
+                        verbose_name="petition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery target',
-                'verbose_name_plural': 'delivery targets',
-                'ordering': ['petition', 'kind', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('petition', 'kind', 'code'), name='one_delivery_target_per_code'), models.CheckConstraint(condition=models.Q(('kind__in', ['district', 'state', 'named'])), name='delivery_target_kind_valid')],
+                "verbose_name": "delivery target",
+                "verbose_name_plural": "delivery targets",
+                "ordering": ["petition", "kind", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("petition", "kind", "code"), name="one_delivery_target_per_code"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["district", "state", "named"])),
+                        name="delivery_target_kind_valid",
+                    ),
+                ],
             },
         ),
     ]
