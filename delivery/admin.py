@@ -28,13 +28,13 @@ def may_deliver(user) -> bool:
 
 
 class DeliveryPermissionMixin:
-    """Admin pages of the app: none shows anything to an organizer who may not export the delivery list."""
+    """Admin pages of the app: seen by whoever may export the delivery list; changes need that too."""
 
     def has_module_permission(self, request):
-        return may_deliver(request.user) and super().has_module_permission(request)
+        return may_deliver(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return may_deliver(request.user) and super().has_view_permission(request, obj)
+        return may_deliver(request.user)
 
     def has_change_permission(self, request, obj=None):
         return may_deliver(request.user) and super().has_change_permission(request, obj)

@@ -48,8 +48,12 @@ def signers(petition, districts):
             comment="PRIVATE-COMMENT do not share",
             public=False,
         ),
-        "austin": make_signature(petition, name="Austin Neighbour", email="austin@example.org", postal_code="78701"),
-        "split": make_signature(petition, name="Split Zipper", email="split@example.org", postal_code="78702"),
+        "austin": make_signature(
+            petition, name="Austin Neighbour", email="austin@example.org", postal_code="78701"
+        ),
+        "split": make_signature(
+            petition, name="Split Zipper", email="split@example.org", postal_code="78702"
+        ),
         "vermont": make_signature(petition, name="Vera Mont", email="vera@example.org", postal_code="05401"),
         "pending": make_signature(
             petition, confirmed=False, name="Pending Person", email="pending@example.org", postal_code="78205"

@@ -16,7 +16,9 @@ def test_it_writes_a_district_packet_and_records_it(petition, signers, tmp_path,
     run(petition, "--district", "tx-20", "--output", str(output))
     text = read_pdf(output.read_bytes())
     assert "José Peña Nuñez" in text
-    assert "Wrote the packet for Office of the Representative for TX-20 (2 name(s))" in capsys.readouterr().out
+    assert (
+        "Wrote the packet for Office of the Representative for TX-20 (2 name(s))" in capsys.readouterr().out
+    )
     packet = DeliveryPacket.objects.get()
     assert (packet.scope, packet.code, packet.status, packet.names) == ("district", "TX-20", "done", 2)
     log = SignatureExport.objects.get()

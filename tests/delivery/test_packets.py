@@ -119,7 +119,9 @@ def test_the_cover_is_in_spanish_when_asked(petition, signers, read_pdf):
 
 def test_every_office_gets_its_own_pdf_in_the_zip(petition, signers, read_pdf):
     out = io.BytesIO()
-    names = packets.write_zip(out, petition=petition, tally=packets.Tally.of(petition), on_rows=lambda n: None)
+    names = packets.write_zip(
+        out, petition=petition, tally=packets.Tally.of(petition), on_rows=lambda n: None
+    )
     archive = zipfile.ZipFile(io.BytesIO(out.getvalue()))
     slug = petition.slug
     assert sorted(archive.namelist()) == sorted(
