@@ -38,7 +38,7 @@ WITH districts(n, code, state) AS (VALUES %(districts)s),
 rows AS (
     SELECT g, d.code, d.state, g %% 100 AS pick
     FROM generate_series(1, %(size)s) AS g
-    JOIN districts d ON d.n = (g * 7919) %% %(district_count)s
+    JOIN districts d ON d.n = (g::bigint * 7919) %% %(district_count)s
 )
 INSERT INTO signatures_signature (
     petition_id, name, email, email_canonical, postal_code, country, city, region, district,
