@@ -37,16 +37,18 @@ def test_an_organizer_makes_and_downloads_a_district_packet(phone, javascript):
     sign_in(page, organizer())
     page.goto(f"/admin/delivery/deliverypacket/petition/{petition.pk}/")
     screenshot(page, f"delivery-page-320-{'js' if javascript else 'nojs'}")
-    assert_accessible(page, "delivery page")
+    if javascript:  # axe-core runs in the page
+        assert_accessible(page, "delivery page")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
     page.get_by_label("Representative (a district)").check()
-    page.get_by_label("District").fill("tx-20")
+    page.get_by_role("textbox", name="District").fill("tx-20")
     page.get_by_role("button", name="Make the packet").click()
     packet = DeliveryPacket.objects.get()
     assert page.get_by_role("status").inner_text().startswith("Waiting to start")
     screenshot(page, f"delivery-progress-320-{'js' if javascript else 'nojs'}")
-    assert_accessible(page, "progress page")
+    if javascript:
+        assert_accessible(page, "progress page")
 
     run_worker()
     if not javascript:
