@@ -18,6 +18,7 @@ from delivery import services, targets
 from delivery.forms import DeliveryTargetForm, PacketForm
 from delivery.models import DeliveryPacket, DeliveryTarget
 from petition.models import Petition
+from signatures.admin.privacy import ReadOnlyAdmin
 from signatures.models import SignatureExport
 
 DELIVERY_PERMISSION = "signatures.view_signature"
@@ -54,7 +55,7 @@ class DeliveryTargetAdmin(DeliveryPermissionMixin, admin.ModelAdmin):
 
 
 @admin.register(DeliveryPacket)
-class DeliveryPacketAdmin(DeliveryPermissionMixin, admin.ModelAdmin):
+class DeliveryPacketAdmin(DeliveryPermissionMixin, ReadOnlyAdmin):
     """The packets made: read only; each is made from a petition's Delivery page."""
 
     list_display = ["created_at", "addressee", "petition", "actor", "names", "status", "language"]
@@ -63,15 +64,6 @@ class DeliveryPacketAdmin(DeliveryPermissionMixin, admin.ModelAdmin):
     search_fields = ["addressee", "code", "actor"]
     date_hierarchy = "created_at"
     exclude = ["file_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

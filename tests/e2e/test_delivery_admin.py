@@ -1,23 +1,19 @@
 """An organizer makes a delivery packet in admin on a 320 px phone, with and without JavaScript."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
 
 from delivery.models import DeliveryPacket
 from places.models import ZipDistrict
 from tests.e2e.pages import assert_accessible, screenshot
-from tests.support.factories import make_petition, make_signature
+from tests.support.factories import make_petition, make_signature, make_staff
 from tests.support.mailtools import run_worker
 
 NARROW = {"viewport": {"width": 320, "height": 700}}
 PASSWORD = "a long organizer password 7"
 
 
-def organizer() -> User:
-    user = User.objects.create_user("deliverer", password=PASSWORD, is_staff=True)
-    for codename in ("view_signature", "view_petition"):
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
+def organizer():
+    return make_staff("deliverer", "view_signature", "view_petition", password=PASSWORD)
 
 
 def sign_in(page, user):

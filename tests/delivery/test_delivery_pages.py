@@ -1,26 +1,22 @@
 """The Delivery pages in admin: who may use them, the build through the real task worker, the download."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from delivery import services
 from delivery.models import DeliveryPacket, DeliveryTarget
 from signatures.models import SignatureExport
+from tests.support.factories import make_staff
 from tests.support.mailtools import run_worker
-
-
-def staff(username, *perms):
-    user = User.objects.create_user(username, is_staff=True)
-    for codename in perms:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
 
 
 @pytest.fixture
 def organizer(db, client):
     client.force_login(
-        staff("organizer", "view_signature", "view_petition", "add_deliverytarget", "change_deliverytarget")
+        make_staff(
+            "organizer", "view_signature", "view_petition", "add_deliverytarget", "change_deliverytarget"
+        )
     )
     return client
 
@@ -46,7 +42,7 @@ def test_an_organizer_without_the_export_permission_is_refused_every_delivery_ur
 ):
     # Every permission of the delivery app itself, but not the delivery list's.
     perms = [p.codename for p in Permission.objects.filter(content_type__app_label="delivery")]
-    client.force_login(staff("no-export", "view_petition", *perms))
+    client.force_login(make_staff("no-export", "view_petition", *perms))
     packet = a_packet(petition)
     services.packet_build(packet_id=packet.pk)
     urls = [
@@ -166,7 +162,7 @@ def test_the_worker_builds_the_packet_and_the_organizer_downloads_it(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     petition = make_petition()
     make_signature(petition, name="José Peña Nuñez", email="jose@example.org", postal_code="78205")
-    client.force_login(staff("builder", "view_signature"))
+    client.force_login(make_staff("builder", "view_signature"))
     response = client.post(
         delivery_url(petition), {"scope": "district", "district": "TX-20", "language": "es"}
     )
