@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from petition.models import Petition
@@ -142,5 +143,5 @@ class DeliveryPacket(models.Model):
 
     @property
     def download_name(self) -> str:
-        label = self.code.replace(" ", "-") if self.code else "all-offices"
+        label = slugify(self.code) or "all-offices"
         return f"{self.petition.slug}-{label}-{self.created_at:%Y-%m-%d}.{self.extension}"
