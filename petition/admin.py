@@ -181,14 +181,16 @@ class PetitionAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · '
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>'
+            ' · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:petition_petition_dashboard", args=[obj.pk]),
             _("Dashboard"),
             reverse("admin:signatures_signature_changelist") + f"?petition__id__exact={obj.pk}",
             _("Signatures"),
             reverse("admin:signatures_signature_export") + f"?petition={obj.pk}",
             _("Export signers"),
+            reverse("admin:delivery_petition", args=[obj.pk]),
+            _("Delivery packets"),
             obj.get_absolute_url(),
             _("Public page"),
             reverse("petition:data_json", args=[obj.slug]),

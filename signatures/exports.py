@@ -54,6 +54,18 @@ def _yes_no(field: str) -> Case:
     return Case(When(**{field: True}, then=Value("yes")), default=Value("no"), output_field=CharField())
 
 
+# The day signed in the organizers' time zone, as YYYY-MM-DD.
+ACTION_DATE = Func(
+    TruncDate("created_at"), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=CharField()
+)
+# A comment leaves the site only if its signer made it public and no organizer
+# hid it (the delivery CSV and the delivery packets, delivery/packets.py).
+PUBLIC_COMMENT = Case(
+    When(public=True, comment_hidden=False, then="comment"),
+    default=Value(""),
+    output_field=CharField(),
+)
+
 # Every cell is written by PostgreSQL, so that Python only hands each row to
 # the csv writer: formatting a million rows cell by cell in Python took longer
 # than fetching them.
@@ -62,18 +74,8 @@ DELIVERY_COLUMNS = {
     "locality": Cell("city"),
     "region": Cell("region"),
     "country": Cell("country"),
-    # The day signed in the organizers' time zone, as YYYY-MM-DD.
-    "action_date": Func(
-        TruncDate("created_at"), template="to_char(%(expressions)s, 'YYYY-MM-DD')", output_field=CharField()
-    ),
-    # A comment leaves the site only if its signer made it public and no organizer hid it.
-    "comments": Cell(
-        Case(
-            When(public=True, comment_hidden=False, then="comment"),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    ),
+    "action_date": ACTION_DATE,
+    "comments": Cell(PUBLIC_COMMENT),
 }
 ORGANIZER_COLUMNS = {
     **DELIVERY_COLUMNS,

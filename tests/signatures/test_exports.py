@@ -3,7 +3,7 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from signatures import exports, services
 from signatures.models import Signature, SignatureExport
-from tests.support.factories import make_signature
+from tests.support.factories import make_signature, make_staff
 
 DELIVERY_HEADER = ["name", "locality", "region", "country", "action_date", "comments"]
 ORGANIZER_HEADER = [
@@ -29,16 +29,9 @@ ORGANIZER_HEADER = [
 EXPORT_URL = reverse("admin:signatures_signature_export")
 
 
-def staff(username, *perms):
-    user = User.objects.create_user(username, is_staff=True)
-    for codename in perms:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
-    return user
-
-
 @pytest.fixture
 def organizer(db, client):
-    client.force_login(staff("organizer", "view_signature", "export_organizer", "view_signatureexport"))
+    client.force_login(make_staff("organizer", "view_signature", "export_organizer", "view_signatureexport"))
     return client
 
 
@@ -290,14 +283,14 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, campaign):
 
 
 def test_staff_without_permission_to_see_signatures_export_nothing(client, campaign):
-    client.force_login(staff("volunteer"))
+    client.force_login(make_staff("volunteer"))
     assert client.get(EXPORT_URL).status_code == 403
     assert post_export(client, campaign).status_code == 403
     assert SignatureExport.objects.count() == 0
 
 
 def test_staff_who_may_see_signatures_get_the_delivery_list_but_not_the_organizer_list(client, campaign):
-    client.force_login(staff("caller", "view_signature"))
+    client.force_login(make_staff("caller", "view_signature"))
     page = client.get(EXPORT_URL).content.decode()
     assert 'value="delivery"' in page and 'value="organizer"' not in page
     assert post_export(client, campaign, kind="organizer").status_code == 403
@@ -307,7 +300,7 @@ def test_staff_who_may_see_signatures_get_the_delivery_list_but_not_the_organize
 
 
 def test_the_organizer_list_needs_its_own_permission_in_the_list_actions_too(client, campaign):
-    client.force_login(staff("caller", "view_signature"))
+    client.force_login(make_staff("caller", "view_signature"))
     changelist = reverse("admin:signatures_signature_changelist")
     assert "export_organizer" not in client.get(changelist).content.decode()
     ids = [str(pk) for pk in Signature.objects.values_list("pk", flat=True)]

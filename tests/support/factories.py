@@ -18,6 +18,17 @@ _numbers = itertools.count()
 SEED_SLUG = "protect-migrant-children-and-families"
 
 
+def make_staff(username: str, *codenames: str, password: str | None = None):
+    """An admin user (is_staff) with only these permissions, by codename."""
+    from django.contrib.auth.models import Permission, User
+
+    permissions = list(Permission.objects.filter(codename__in=codenames))
+    assert {p.codename for p in permissions} == set(codenames), f"unknown permission among {codenames}"
+    user = User.objects.create_user(username, password=password, is_staff=True)
+    user.user_permissions.add(*permissions)
+    return user
+
+
 def make_petition(**fields) -> Petition:
     """An open petition that counts a signature at once (requires_confirmation=True to ask for email)."""
     n = next(_numbers)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from petition.models import Petition
 from signatures import exports
+from signatures.management.progress import ProgressBar
 from signatures.models import Signature, SignatureExport
 
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         progress = (
             None
             if to_stdout or not self.stdout.isatty()
-            else _Progress(
+            else ProgressBar(
                 self.stdout, exports.export_queryset(queryset, kind=kind, all_statuses=all_statuses).count()
             )
         )
@@ -76,24 +77,3 @@ class Command(BaseCommand):
             progress.done()
         if not to_stdout:
             self.stdout.write(f"Wrote {export.log.rows} signature(s) to {path}")
-
-
-class _Progress:
-    """A one-line progress bar, redrawn only when the percentage changes."""
-
-    WIDTH = 40
-
-    def __init__(self, out, total: int):
-        self.out, self.total, self.rows, self.shown = out, total, 0, -1
-
-    def advance(self) -> None:
-        self.rows = min(self.total, self.rows + 1)
-        percent = self.rows * 100 // self.total if self.total else 100
-        if percent != self.shown:
-            self.shown = percent
-            filled = self.WIDTH * percent // 100
-            self.out.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:3d}% ", ending="")
-            self.out.flush()
-
-    def done(self) -> None:
-        self.out.write("")

@@ -2,7 +2,7 @@
 permission, and every look at them recorded."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from signatures import services
@@ -12,17 +12,11 @@ from signatures.models import (
     SignatureMail,
     SignerDetailsView,
 )
-from tests.support.factories import make_signature
+from tests.support.factories import make_signature, make_staff
 
 CHANGELIST = reverse("admin:signatures_signature_changelist")
 EMAIL, ZIP, PRIVATE = "maria.private@example.org", "78205", "call me at home, not at work"
 PUBLIC = "for my children"
-
-
-def staff(username, *codenames):
-    user = User.objects.create_user(username, is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
 
 
 @pytest.fixture
@@ -35,14 +29,14 @@ def signed(petition):
 
 @pytest.fixture
 def viewer(db, client):
-    user = staff("viewer", "view_signature", "view_petition", "view_signaturemail")
+    user = make_staff("viewer", "view_signature", "view_petition", "view_signaturemail")
     client.force_login(user)
     return user
 
 
 @pytest.fixture
 def reader(db, client):
-    user = staff("reader", "view_signature", "view_petition", "view_signer_details")
+    user = make_staff("reader", "view_signature", "view_petition", "view_signer_details")
     client.force_login(user)
     return user
 
@@ -170,9 +164,9 @@ def test_superusers_have_the_permission(db):
 def test_the_record_is_read_only_and_only_for_those_allowed_to_read_it(client, db, signed):
     SignerDetailsView.objects.create(username="reader", what="search", results=1)
     url = reverse("admin:signatures_signerdetailsview_changelist")
-    client.force_login(staff("reader", "view_signature", "view_signer_details"))
+    client.force_login(make_staff("reader", "view_signature", "view_signer_details"))
     assert client.get(url).status_code == 403
-    auditor = staff("auditor", "view_signerdetailsview")
+    auditor = make_staff("auditor", "view_signerdetailsview")
     client.force_login(auditor)
     assert client.get(url).status_code == 200
     assert client.get(reverse("admin:signatures_signerdetailsview_add")).status_code == 403
@@ -188,8 +182,8 @@ def test_the_export_log_shows_the_lists_search_only_with_the_permission(client, 
         actor="boss", via="admin", kind="delivery", filters={"changelist": "q=maria.private%40example.org"}
     )
     for user, shown in [
-        (staff("auditor", "view_signatureexport"), False),
-        (staff("reader", "view_signatureexport", "view_signer_details"), True),
+        (make_staff("auditor", "view_signatureexport"), False),
+        (make_staff("reader", "view_signatureexport", "view_signer_details"), True),
     ]:
         client.force_login(user)
         listing = client.get(reverse("admin:signatures_signatureexport_changelist")).content.decode()
