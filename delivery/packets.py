@@ -23,6 +23,9 @@ from django.utils.translation import get_language, gettext
 from delivery.models import DeliveryTarget
 from delivery.pdf import Column, PacketPDF
 from delivery.targets import Kind, Target
+from lawmakers import tallies
+from lawmakers.models import Legislator
+from lawmakers.panel import title
 from places.states import BY_CODE
 from signatures.exports import ACTION_DATE, PUBLIC_COMMENT
 from signatures.models import Signature
@@ -37,18 +40,21 @@ OnRows = Callable[[int], None]
 
 @dataclass(frozen=True)
 class Tally:
-    """A petition's counted signatures: in all, per state and per district, read once per build."""
+    """A petition's counted signatures (in all, per state, per district) and the calls and
+    messages supporters reported per member of Congress, read once per build."""
 
     total: int
     states: dict[str, int]
     districts: dict[str, int]
+    # {Bioguide ID: (called, wrote)}, from the call step (lawmakers.tallies).
+    calls: dict[str, tuple[int, int]]
 
     @classmethod
     def of(cls, petition) -> "Tally":
         counted = Signature.objects.filter(petition=petition).counted().order_by()
         states = counted.filter(country="US").exclude(region="").values_list("region").annotate(n=Count("pk"))
         districts = counted.exclude(district="").values_list("district").annotate(n=Count("pk"))
-        return cls(counted.count(), dict(states), dict(districts))
+        return cls(counted.count(), dict(states), dict(districts), tallies.for_petition(petition))
 
     def of_target(self, target: Target) -> int:
         """How many signers a target's packet carries."""
@@ -76,7 +82,17 @@ def number(n: int) -> str:
     return number_format(n, force_grouping=True)
 
 
-def cover_figures(target: Target, tally: Tally) -> list[tuple[str, str]]:
+def members(target: Target) -> list[Legislator]:
+    """The members of Congress whose office a district or state target is (none for a named target)."""
+    if target.kind == Kind.DISTRICT:
+        state, _, seat = target.code.partition("-")
+        return list(Legislator.objects.representatives([(state, 0 if seat == "AL" else int(seat))]))
+    if target.kind == Kind.STATE:
+        return list(Legislator.objects.senators([target.code]))
+    return []
+
+
+def cover_figures(target: Target, tally: Tally, members: list[Legislator] = ()) -> list[tuple[str, str]]:
     """The cover's counts, one (label, figure) line each: add a line here to print one more."""
     lines = [(gettext("Counted signatures, everywhere"), number(tally.total))]
     if target.kind == Kind.DISTRICT:
@@ -93,6 +109,20 @@ def cover_figures(target: Target, tally: Tally) -> list[tuple[str, str]]:
                 number(tally.states.get(target.state.code, 0)),
             )
         )
+    for member in members:
+        called, wrote = tally.calls.get(member.bioguide, (0, 0))
+        lines.append(
+            (
+                gettext("Supporters who reported calling %(member)s") % {"member": title(member)},
+                number(called),
+            )
+        )
+        lines.append(
+            (
+                gettext("Supporters who reported writing to %(member)s") % {"member": title(member)},
+                number(wrote),
+            )
+        )
     return lines
 
 
@@ -101,11 +131,14 @@ def _cover(pdf: PacketPDF, petition, target: Target, tally: Tally, names_allowed
     pdf.paragraph(gettext("Petition delivery"), size=10)
     pdf.heading(petition.local_title, size=20)
     pdf.paragraph(gettext("To: %(addressee)s") % {"addressee": target.label()}, size=12)
+    office = members(target)
+    if office:
+        pdf.paragraph(", ".join(title(member) for member in office), size=12)
     pdf.paragraph(
         gettext("Date: %(date)s") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")}, size=12
     )
     pdf.ln(4)
-    pdf.figures(cover_figures(target, tally))
+    pdf.figures(cover_figures(target, tally, office))
     if not names_allowed:
         explanation = gettext(
             "Signers' names are not given to this recipient, to protect them. This packet carries "

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from delivery import packets
 from delivery.targets import district_target, named_target, state_target
+from lawmakers.services import tally_record
 from signatures.models import Signature
 
 
@@ -38,6 +39,25 @@ def test_a_district_packet_names_its_constituents_and_nothing_private(petition, 
     # Other districts' signers, the split ZIP's and pending ones are not this office's.
     for name in ("Austin Neighbour", "Split Zipper", "Vera Mont", "Pending Person"):
         assert name not in text
+
+
+def test_the_cover_names_the_office_and_the_calls_supporters_reported(petition, signers, congress, read_pdf):
+    for _ in range(3):
+        tally_record(petition=petition, bioguide="C001091", action="called")  # Joaquin Castro, TX-20
+    tally_record(petition=petition, bioguide="C001091", action="wrote")
+    tally_record(petition=petition, bioguide="C001056", action="called")  # John Cornyn
+    text = read_pdf(build(petition, district_target("TX-20")))
+    assert "Representative Joaquin Castro" in text
+    assert re.search(r"Supporters who reported calling Representative Joaquin Castro\s*3", text)
+    assert re.search(r"Supporters who reported writing to Representative Joaquin Castro\s*1", text)
+    assert "Cornyn" not in text  # a Senator's calls are not the Representative's
+    senators = read_pdf(build(petition, state_target("TX")))
+    assert "Senator John Cornyn" in senators and "Senator Ted Cruz" in senators
+    assert re.search(r"Supporters who reported calling Senator John Cornyn\s*1", senators)
+    assert re.search(r"Supporters who reported calling Senator Ted Cruz\s*0", senators)
+    with translation.override("es"):
+        spanish = read_pdf(build(petition, district_target("TX-20")))
+    assert re.search(r"Personas que informaron haber llamado a Representante Joaquin\sCastro\s*3", spanish)
 
 
 def test_the_cover_counts_everyone_the_state_and_the_district(petition, signers, read_pdf):
