@@ -216,6 +216,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # who may take them: never under static or a public URL. The web and worker
 # processes must share it (a volume in compose.yaml).
 DELIVERY_DIR = Path(os.environ.get("DELIVERY_DIR") or DATA_DIR / "delivery")
+# Packets carry names: their files are deleted this long after they were made
+# (manage.py purge_packets, nightly), the records of who made them stay.
+DELIVERY_KEEP_DAYS = envint("DELIVERY_KEEP_DAYS", 30)
 
 # Email: the console in development, SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Petitions <petitions@localhost>")

@@ -3,6 +3,7 @@
 import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -136,6 +137,28 @@ def packet_fail(*, packet: DeliveryPacket, error: BaseException) -> None:
 
 def packet_path(packet: DeliveryPacket) -> Path:
     return Path(settings.DELIVERY_DIR) / packet.file_name
+
+
+def packets_purge(*, older_than: timedelta) -> int:
+    """Delete the files of packets made before now - older_than; the packets' records stay.
+
+    A packet carries signers' names: once it has been delivered, a copy left
+    on the server is only a risk. The record (who, when, for whom, how many
+    names) stays in the list and the export log. Unfinished packets that old
+    are marked failed: their worker is long gone. Returns how many files went.
+    """
+    cutoff = timezone.now() - older_than
+    DeliveryPacket.objects.unfinished().filter(created_at__lt=cutoff).update(
+        status=DeliveryPacket.Status.FAILED, error="Never finished.", finished_at=timezone.now()
+    )
+    deleted = 0
+    for packet in DeliveryPacket.objects.filter(created_at__lt=cutoff).exclude(file_name=""):
+        path = packet_path(packet)
+        path.unlink(missing_ok=True)
+        path.with_name(f"{path.name}.part").unlink(missing_ok=True)
+        DeliveryPacket.objects.filter(pk=packet.pk).update(file_name="")
+        deleted += 1
+    return deleted
 
 
 def packet_build(*, packet_id: int) -> str:

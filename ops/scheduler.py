@@ -64,6 +64,7 @@ JOBS = [
     Job("requeue_updates", ("requeue_updates",), every=timedelta(minutes=5), timeout=timedelta(minutes=5)),
     Job("purge_pending", ("purge_pending",), daily_at=time_of_day(2, 0), timeout=timedelta(hours=1)),
     Job("anonymise_closed", ("anonymise_closed",), daily_at=time_of_day(2, 15), timeout=timedelta(hours=1)),
+    Job("purge_packets", ("purge_packets",), daily_at=time_of_day(2, 30), timeout=timedelta(minutes=30)),
 ]
 
 

@@ -224,6 +224,7 @@ def test_compose_runs_every_scheduled_job_with_nothing_on_the_host():
         "requeue_updates",
         "purge_pending",
         "anonymise_closed",
+        "purge_packets",
     }
     assert mounted_script(services["backup"]) == BASE_DIR / "ops/postgres/nightly-backup"
 

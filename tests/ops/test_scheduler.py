@@ -39,7 +39,11 @@ def test_nightly_jobs_run_once_a_day_at_their_local_hour_across_daylight_saving(
     first = purge.first_run(datetime(2027, 3, 13, 20, 0, tzinfo=CHICAGO))
     second = purge.next_run(first)
     assert [wall_clock(first), wall_clock(second)] == ["2027-03-14 03:00 CDT", "2027-03-15 02:00 CDT"]
-    assert {job.name for job in JOBS if job.daily_at} == {"purge_pending", "anonymise_closed"}
+    assert {job.name for job in JOBS if job.daily_at} == {
+        "purge_pending",
+        "anonymise_closed",
+        "purge_packets",
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,9 +59,16 @@ def test_every_job_runs_logs_its_exit_status_and_a_failing_one_stops_none(make_p
         thread.join(timeout=120)
 
     lines = {record.getMessage().split(":")[0]: record for record in caplog.records}
-    assert set(lines) == {"broken", "requeue_mail", "requeue_updates", "purge_pending", "anonymise_closed"}
+    assert set(lines) == {
+        "broken",
+        "requeue_mail",
+        "requeue_updates",
+        "purge_pending",
+        "anonymise_closed",
+        "purge_packets",
+    }
     assert "exit status 1" in lines["broken"].getMessage() and lines["broken"].levelno == logging.ERROR
-    for name in ("requeue_mail", "requeue_updates", "purge_pending", "anonymise_closed"):
+    for name in ("requeue_mail", "requeue_updates", "purge_pending", "anonymise_closed", "purge_packets"):
         assert "exit status 0" in lines[name].getMessage(), lines[name].getMessage()
     assert "Queued 0 unsent email(s)" in lines["requeue_mail"].getMessage()
     # Each ran once: nothing is due again before its next time.
