@@ -264,6 +264,19 @@ class OutboxQuerySet(models.QuerySet):
         return self.unsent().filter(next_attempt_at__lte=timezone.now())
 
 
+class OutboxMessage(models.Model):
+    """What every row of a mail outbox keeps for the worker: when to try next, how it went, how it ended."""
+
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    gave_up_at = models.DateTimeField(_("gave up"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class SignatureMailQuerySet(OutboxQuerySet):
     def repeats_today(self, signature, kinds) -> int:
         """Mails of these kinds sent to a signer in the last 24 hours, the first confirmation aside."""
@@ -276,7 +289,7 @@ class SignatureMailQuerySet(OutboxQuerySet):
         )
 
 
-class SignatureMail(models.Model):
+class SignatureMail(OutboxMessage):
     """One email to a signer: the outbox that the background worker sends from.
 
     A row is written in the same transaction as the event that calls for the
@@ -304,11 +317,6 @@ class SignatureMail(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     cause = models.CharField(_("cause"), max_length=20, choices=Cause)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    gave_up_at = models.DateTimeField(_("gave up"), null=True, blank=True)
 
     objects = SignatureMailQuerySet.as_manager()
 

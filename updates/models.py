@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from petition.markdown import render_markdown
 from petition.models import Petition
 from signatures.canonical import canonical_email
-from signatures.models import OutboxQuerySet, Signature
+from signatures.models import OutboxMessage, OutboxQuerySet, Signature
 
 
 class UpdateQuerySet(models.QuerySet):
@@ -225,7 +225,7 @@ class DeliveryQuerySet(OutboxQuerySet):
         )
 
 
-class Delivery(models.Model):
+class Delivery(OutboxMessage):
     """One update to one recipient: the outbox row the worker sends from, as SignatureMail is for signers.
 
     Deleted with the signature, so a withdrawal leaves no trace of the address.
@@ -238,11 +238,6 @@ class Delivery(models.Model):
         Signature, on_delete=models.CASCADE, related_name="+", verbose_name=_("signature"), db_index=False
     )
     created_at = models.DateTimeField(_("queued"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True, default="")
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    gave_up_at = models.DateTimeField(_("gave up"), null=True, blank=True)
 
     objects = DeliveryQuerySet.as_manager()
 

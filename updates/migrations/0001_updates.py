@@ -167,7 +167,7 @@ class Migration(migrations.Migration):
                 ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts")),
                 (
                     "last_error",
-                    models.CharField(blank=True, default="", max_length=300, verbose_name="last error"),
+                    models.CharField(blank=True, max_length=300, verbose_name="last error"),
                 ),
                 ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
                 ("gave_up_at", models.DateTimeField(blank=True, null=True, verbose_name="gave up")),
