@@ -6,7 +6,6 @@ went out. Restarted the way bin/run starts it (`requeue_updates`, then
 `db_worker`), every recipient must have the update exactly once.
 """
 
-import os
 import signal
 from collections import Counter
 
@@ -15,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from tests.support import live
 from tests.support.factories import make_signatures
-from tests.support.mailtools import KillingMailServer, manage
+from tests.support.mailtools import KillingMailServer, manage, worker_environment
 from updates import services
 from updates.models import Delivery, Update
 
@@ -36,15 +35,7 @@ def test_every_recipient_gets_the_update_exactly_once_when_the_worker_is_killed_
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret-key",
-        "DATABASE_URL": live.test_database_url(),
-        "DB_CONN_MAX_AGE": "0",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(port),
-        "SMTP_USE_TLS": "0",
-        "SMTP_TIMEOUT": "10",
+        **worker_environment(smtp_port=port),
         # Several batches, none waiting on the rate: `db_worker --batch` stops
         # at the first task scheduled for later.
         "UPDATE_MAIL_BATCH_SIZE": "3",

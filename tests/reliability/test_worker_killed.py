@@ -6,7 +6,6 @@ several mails went out; the worker is restarted the way bin/run starts it
 (`requeue_mail`, then `db_worker`). Every confirmation must arrive exactly once.
 """
 
-import os
 import signal
 from collections import Counter
 
@@ -16,7 +15,7 @@ from aiosmtpd.controller import Controller
 from signatures.models import SignatureMail
 from tests.support import live
 from tests.support.factories import make_signatures
-from tests.support.mailtools import KillingMailServer, manage
+from tests.support.mailtools import KillingMailServer, manage, worker_environment
 
 SIGNERS = 12
 KILL_AT = 5  # the worker dies while sending the fifth mail
@@ -31,17 +30,7 @@ def test_every_email_goes_out_exactly_once_when_the_worker_is_killed_mid_batch(m
     port = live.free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret-key",
-        "DATABASE_URL": live.test_database_url(),
-        "DB_CONN_MAX_AGE": "0",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(port),
-        "SMTP_USE_TLS": "0",
-        "SMTP_TIMEOUT": "10",
-    }
+    env = worker_environment(smtp_port=port)
     try:
         worker = manage("db_worker", "--no-startup-delay", "--interval", "0.1", env=env, wait=False)
         handler.worker_pid = worker.pid

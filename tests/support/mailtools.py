@@ -129,3 +129,20 @@ def manage(*args, env, wait=True):
     return subprocess.Popen(
         command, cwd=live.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+
+
+def worker_environment(*, smtp_port: int) -> dict[str, str]:
+    """The environment of a real task worker process on the test database, mailing the SMTP server at smtp_port."""
+    from tests.support import live
+
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret-key",
+        "DATABASE_URL": live.test_database_url(),
+        "DB_CONN_MAX_AGE": "0",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "SMTP_USE_TLS": "0",
+        "SMTP_TIMEOUT": "10",
+    }
