@@ -36,7 +36,13 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def plain_static_files(settings):
-    """Tests render templates without running collectstatic first."""
+    """Tests render templates without running collectstatic first.
+
+    And serve no static file in process: with no STATIC_ROOT, WhiteNoise does
+    not read the staticfiles folder, which a test of the image's build step
+    rewrites while another test process runs (pytest-xdist).
+    """
+    settings.STATIC_ROOT = None
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

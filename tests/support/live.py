@@ -6,6 +6,7 @@ collected static files) pointed at the test database, so it sees what a
 """
 
 import contextlib
+import functools
 import http.cookiejar
 import os
 import re
@@ -49,12 +50,25 @@ def test_database_url() -> str:
     return f"postgresql://{user}{password}@{host}{port}/{s['NAME']}"
 
 
+@functools.cache
+def static_root() -> Path:
+    """This test process's own static files, served by the servers it starts.
+
+    Test processes run side by side (pytest-xdist), and collectstatic rewrites
+    the files it collects: a shared folder would change under another
+    process's server while it reads it.
+    """
+    return Path(tempfile.mkdtemp(prefix="static-"))
+
+
+@functools.cache
 def collect_static() -> None:
+    """collectstatic into static_root(), once per test process."""
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
         cwd=BASE_DIR,
         check=True,
-        env={**os.environ, "SECRET_KEY": "collectstatic"},
+        env={**os.environ, "SECRET_KEY": "collectstatic", "STATIC_ROOT": str(static_root())},
     )
 
 
@@ -95,6 +109,7 @@ def gunicorn(*, workers: int = 2, env: dict | None = None, ready_path: str = "/"
         "HOST": "127.0.0.1",
         "WEB_CONCURRENCY": str(workers),
         "DB_CONN_MAX_AGE": "0",
+        "STATIC_ROOT": str(static_root()),
         # Test clients send the sign form back at once, faster than a person.
         "SIGN_MIN_SECONDS": "0",
         # Rate-limit counters of their own when REDIS_URL points at a shared,
